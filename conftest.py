@@ -1,0 +1,113 @@
+"""Project-wide pytest fixtures.
+
+Tenant schemas are created once per session (cloned from the template schema), with one
+member per role in tenant A and an owner in tenant B. Tests that talk HTTP use
+``client_for(user, tenant)``; ORM work on tenant data goes inside ``tenant_context``.
+
+Pure calculation tests need no fixture and never touch the database.
+"""
+from __future__ import annotations
+
+import pytest
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def tenancy(django_db_setup, django_db_blocker):
+    """Public tenant, template schema, tenants A (alpha) and B (beta) and their people."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from tenants.management.commands.platform_setup import public_tenant_ensure
+    from tenants.models import Tenant
+    from tenants.roles import Role
+    from tenants.services import membership_add, plans_ensure, template_schema_ensure, tenant_create
+
+    User = get_user_model()
+    with django_db_blocker.unblock():
+        cache.clear()
+        plans_ensure()
+        public_tenant_ensure()
+        template_schema_ensure()
+
+        def make_user(email):
+            from allauth.account.models import EmailAddress
+
+            user = User.objects.create_user(email=email, password=PASSWORD, full_name=email.split("@")[0].title())
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            return user
+
+        people = {}
+        owner_a = make_user("owner@alpha.example")
+        alpha = tenant_create(name="Alpha Industries", slug="alpha", country="DE", owner=owner_a,
+                              legal_name="Alpha Industries AG", lei="529900T8BM49AURSDO55")
+        people["owner"] = owner_a
+        for role in (Role.ADMIN, Role.OFFICER, Role.ACCOUNTANT, Role.AUDITOR):
+            people[role.value] = make_user(f"{role.value}@alpha.example")
+            membership_add(tenant=alpha, user=people[role.value], role=role, actor=owner_a)
+        owner_b = make_user("owner@beta.example")
+        beta = tenant_create(name="Beta Trading", slug="beta", country="FR", owner=owner_b)
+        shared = make_user("accountant@firm.example")  # an external accountant serving both
+        membership_add(tenant=alpha, user=shared, role=Role.ACCOUNTANT, actor=owner_a)
+        membership_add(tenant=beta, user=shared, role=Role.ACCOUNTANT, actor=owner_b)
+        return {"alpha": Tenant.objects.get(pk=alpha.pk), "beta": Tenant.objects.get(pk=beta.pk),
+                "people": people, "owner_b": owner_b, "shared": shared}
+
+
+@pytest.fixture
+def tenant_a(tenancy):
+    return tenancy["alpha"]
+
+
+@pytest.fixture
+def tenant_b(tenancy):
+    return tenancy["beta"]
+
+
+@pytest.fixture
+def people(tenancy):
+    """Members of tenant A by role: owner, admin, officer, accountant, auditor."""
+    return tenancy["people"]
+
+
+@pytest.fixture
+def owner_b(tenancy):
+    return tenancy["owner_b"]
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test():
+    """Requests switch the connection's schema; put it back so tests do not leak into each other."""
+    yield
+    from django.db import connection
+
+    if hasattr(connection, "set_schema_to_public"):
+        connection.set_schema_to_public()
+
+
+def host_of(tenant) -> str:
+    return f"{tenant.slug}.localhost"
+
+
+@pytest.fixture
+def client_for(db, tenancy):
+    """``client_for(user, tenant)`` → a test client signed in as ``user`` on ``tenant``'s host.
+    ``user=None`` gives an anonymous client; ``tenant=None`` the public host."""
+    from django.test import Client
+
+    def make(user=None, tenant=None, **extra):
+        client = Client(HTTP_HOST=host_of(tenant) if tenant else "localhost", **extra)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def in_tenant():
+    """``with in_tenant(tenant): ...`` — ORM work in a tenant's schema."""
+    from django_tenants.utils import tenant_context
+
+    return tenant_context

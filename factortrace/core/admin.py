@@ -1,0 +1,172 @@
+"""Two admin sites.
+
+* ``tenant_admin`` at ``/admin/`` on a tenant host, for members whose role may MANAGE: it shows
+  only this tenant's schema and this tenant's memberships. Rights come from the membership,
+  not from ``is_staff``, and every save/delete goes through the audited services.
+* ``platform_admin`` at ``/admin/`` on the public host, for platform operators (``is_staff``):
+  tenants, domains, plans, users.
+"""
+from __future__ import annotations
+
+from functools import update_wrapper
+
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from factortrace.audit.services import audited_delete, audited_restore, audited_save
+from tenants.roles import Cap
+
+from .tenancy import has_cap, is_tenant_request
+
+
+class TenantAdminSite(admin.AdminSite):
+    site_header = "FactorTrace — organisation admin"
+    site_title = "FactorTrace admin"
+    index_title = "Your organisation's data"
+    enable_nav_sidebar = False
+
+    def has_permission(self, request) -> bool:
+        return (is_tenant_request(request) and request.user.is_active
+                and getattr(request, "membership", None) is not None and has_cap(request, Cap.MANAGE))
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied("Only owners and admins use the organisation admin.")
+            return inner(request, *args, **kwargs)
+
+        wrapper.required_cap = Cap.MANAGE
+        return update_wrapper(wrapper, inner)
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("tenant_admin:index")
+            raise PermissionDenied("Only owners and admins use the organisation admin.")
+        return redirect_to_login(request.GET.get("next", reverse("tenant_admin:index")), reverse("account_login"))
+
+    def logout(self, request, extra_context=None):
+        return redirect("account_logout")
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["site_header"] = f"{request.tenant.name} — admin" if is_tenant_request(request) else self.site_header
+        return context
+
+
+class PlatformAdminSite(admin.AdminSite):
+    site_header = "FactorTrace — platform operations"
+    site_title = "FactorTrace platform"
+    index_title = "Tenants, plans and users"
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated and not request.user.is_staff:
+            raise PermissionDenied("Platform operators only.")
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("account_login"))
+        return super().login(request, extra_context)
+
+
+tenant_admin = TenantAdminSite(name="tenant_admin")
+platform_admin = PlatformAdminSite(name="admin")
+
+
+class TenantModelAdmin(admin.ModelAdmin):
+    """Base for every model on the tenant admin: role-based rights, audited writes, soft delete.
+
+    Shows soft-deleted rows too (filter "Deleted"), with a "Restore" action.
+    """
+
+    def has_module_permission(self, request):
+        return has_cap(request, Cap.MANAGE)
+
+    def has_view_permission(self, request, obj=None):
+        return has_cap(request, Cap.MANAGE)
+
+    def has_add_permission(self, request):
+        return has_cap(request, Cap.MANAGE)
+
+    def has_change_permission(self, request, obj=None):
+        return has_cap(request, Cap.MANAGE)
+
+    def has_delete_permission(self, request, obj=None):
+        return has_cap(request, Cap.MANAGE)
+
+    def get_queryset(self, request):
+        model = self.model
+        manager = getattr(model, "all_objects", model._default_manager)
+        return manager.get_queryset()
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if hasattr(self.model, "all_objects"):
+            filters.append(DeletedFilter)
+        return filters
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not hasattr(self.model, "all_objects"):
+            return actions
+        actions.pop("delete_selected", None)
+        actions["soft_delete_selected"] = (soft_delete_selected, "soft_delete_selected", "Delete selected (soft)")
+        actions["restore_selected"] = (restore_selected, "restore_selected", "Restore selected")
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if hasattr(obj, "touch"):
+            audited_save(obj, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        if hasattr(obj, "soft_delete"):
+            audited_delete(obj, actor=request.user)
+        else:
+            super().delete_model(request, obj)
+
+
+def soft_delete_selected(modeladmin, request, queryset):
+    count = 0
+    for obj in queryset.filter(deleted_at__isnull=True):
+        audited_delete(obj, actor=request.user)
+        count += 1
+    messages.success(request, f"{count} deleted (restorable).")
+
+
+def restore_selected(modeladmin, request, queryset):
+    count = 0
+    for obj in queryset.filter(deleted_at__isnull=False):
+        audited_restore(obj, actor=request.user)
+        count += 1
+    messages.success(request, f"{count} restored.")
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Active"), ("yes", "Deleted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(deleted_at__isnull=True)
+        return queryset
+
+
+class ReadOnlyTenantModelAdmin(TenantModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

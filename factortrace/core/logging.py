@@ -1,0 +1,19 @@
+"""Logging helpers: the request id (and tenant schema) on every record."""
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        try:
+            from django.db import connection  # noqa: PLC0415
+
+            record.schema = getattr(connection, "schema_name", "-")
+        except Exception:  # noqa: BLE001 — logging must never fail
+            record.schema = "-"
+        return True

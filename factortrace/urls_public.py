@@ -1,0 +1,13 @@
+"""URLs of the public host (BASE_DOMAIN): landing, accounts, workspaces, platform admin."""
+from django.urls import include, path
+
+from factortrace.core import views as core_views
+from factortrace.core.admin import platform_admin
+
+urlpatterns = [
+    path("health", core_views.health, name="health"),
+    path("ready", core_views.ready, name="ready"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", platform_admin.urls),
+    path("", include("tenants.urls_public")),
+]

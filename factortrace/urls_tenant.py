@@ -1,0 +1,18 @@
+"""URLs of a tenant host (<slug>.BASE_DOMAIN). Every view here sits behind the membership
+middleware and declares a capability (tests/test_tenant_sweep.py checks both)."""
+from django.urls import include, path
+
+from factortrace.core import views as core_views
+from factortrace.core.admin import tenant_admin
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("health", core_views.health, name="health"),
+    path("ready", core_views.ready, name="ready"),
+    path("", core_views.dashboard, name="dashboard"),
+    path("accounts/", include("allauth.urls")),
+    path("hop/", tenant_views.hop, name="hop"),
+    path("switch/<slug:slug>/", tenant_views.switch, name="switch"),
+    path("members/", include("tenants.urls_tenant")),
+    path("admin/", tenant_admin.urls),
+]

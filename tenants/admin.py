@@ -1,0 +1,93 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import messages
+
+from factortrace.core.admin import TenantModelAdmin, platform_admin, tenant_admin
+
+from . import services
+from .models import Domain, Invitation, Membership, Plan, Tenant
+
+
+# ---------------------------------------------------------------- platform operators
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+
+@admin.register(Tenant, site=platform_admin)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "schema_name", "country", "plan", "is_demo", "created"]
+    list_filter = ["plan", "country", "is_demo"]
+    search_fields = ["name", "slug", "legal_name", "lei", "eori"]
+    readonly_fields = ["schema_name", "created"]
+    inlines = [DomainInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a tenant's data is dropped by an operator, deliberately, outside the UI
+
+
+@admin.register(Plan, site=platform_admin)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "api_requests_per_minute", "max_members", "monthly_price_eur"]
+
+
+@admin.register(Domain, site=platform_admin)
+class DomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "tenant", "is_primary"]
+    search_fields = ["domain"]
+
+
+@admin.register(Membership, site=platform_admin)
+class PlatformMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "tenant", "role", "created"]
+    list_filter = ["role", "tenant"]
+    search_fields = ["user__email", "tenant__name"]
+    raw_id_fields = ["user", "tenant", "invited_by"]
+
+
+# ---------------------------------------------------------------- tenant admins
+@admin.register(Membership, site=tenant_admin)
+class MembershipAdmin(TenantModelAdmin):
+    """This tenant's members only; the user column never offers other tenants' people."""
+
+    list_display = ["user", "role", "created"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "role", "created"]
+    readonly_fields = ["user", "created"]
+
+    def get_queryset(self, request):
+        return Membership.objects.filter(tenant=request.tenant).select_related("user")
+
+    def has_add_permission(self, request):
+        return False  # people join by invitation (Members page)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.membership_set_role(membership=Membership.objects.get(pk=obj.pk), role=obj.role,
+                                         actor=request.user, actor_membership=request.membership)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+
+    def delete_model(self, request, obj):
+        services.membership_remove(membership=obj, actor=request.user, actor_membership=request.membership)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            self.delete_model(request, membership)
+
+
+@admin.register(Invitation, site=tenant_admin)
+class InvitationAdmin(TenantModelAdmin):
+    list_display = ["email", "role", "status", "created", "expires_at"]
+    fields = ["email", "role", "created", "expires_at", "accepted_at", "revoked_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return Invitation.objects.filter(tenant=request.tenant)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
