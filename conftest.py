@@ -13,6 +13,14 @@ import pytest
 PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_collection_modifyitems(items):
+    # pytest-django creates the test database only if a collected test is marked for it; a run of
+    # only live-server tests would otherwise write fixtures into the development database.
+    for item in items:
+        if "tenancy" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(scope="session")
 def tenancy(django_db_setup, django_db_blocker):
     """Public tenant, template schema, tenants A (alpha) and B (beta) and their people."""
@@ -24,7 +32,10 @@ def tenancy(django_db_setup, django_db_blocker):
     from tenants.roles import Role
     from tenants.services import membership_add, plans_ensure, template_schema_ensure, tenant_create
 
+    from django.db import connection
+
     User = get_user_model()
+    assert connection.settings_dict["NAME"].startswith("test_"), "test data goes only into a test database"
     with django_db_blocker.unblock():
         cache.clear()
         plans_ensure()
@@ -40,8 +51,11 @@ def tenancy(django_db_setup, django_db_blocker):
 
         people = {}
         owner_a = make_user("owner@alpha.example")
+        from tenants.models import Plan
+
         alpha = tenant_create(name="Alpha Industries", slug="alpha", country="DE", owner=owner_a,
-                              legal_name="Alpha Industries AG", lei="529900T8BM49AURSDO55")
+                              legal_name="Alpha Industries AG", lei="529900T8BM49AURSDO55",
+                              plan=Plan.objects.get(code="team"))
         people["owner"] = owner_a
         for role in (Role.ADMIN, Role.OFFICER, Role.ACCOUNTANT, Role.AUDITOR):
             people[role.value] = make_user(f"{role.value}@alpha.example")
@@ -111,3 +125,6 @@ def in_tenant():
     from django_tenants.utils import tenant_context
 
     return tenant_context
+
+
+from tests.live import browser, demo_tenant, page, web_server  # noqa: E402,F401 — shared fixtures

@@ -15,4 +15,5 @@ urlpatterns = [
     path("switch/<slug:slug>/", tenant_views.switch, name="switch"),
     path("members/", include("tenants.urls_tenant")),
     path("admin/", tenant_admin.urls),
+    path("api/v1/", include("factortrace.api.urls")),
 ]

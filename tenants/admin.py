@@ -50,11 +50,19 @@ class PlatformMembershipAdmin(admin.ModelAdmin):
 class MembershipAdmin(TenantModelAdmin):
     """This tenant's members only; the user column never offers other tenants' people."""
 
-    list_display = ["user", "role", "created"]
+    list_display = ["email", "name", "role", "created"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name"]
-    fields = ["user", "role", "created"]
-    readonly_fields = ["user", "created"]
+    fields = ["email", "name", "role", "created"]
+    readonly_fields = ["email", "name", "created"]
+
+    @admin.display(ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+    @admin.display(ordering="user__full_name")
+    def name(self, obj):
+        return obj.user.full_name
 
     def get_queryset(self, request):
         return Membership.objects.filter(tenant=request.tenant).select_related("user")

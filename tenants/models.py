@@ -54,7 +54,8 @@ class Tenant(TenantMixin):
     """One company; its data lives in the PostgreSQL schema ``schema_name``."""
 
     name = models.CharField(max_length=120)
-    slug = models.CharField(max_length=40, unique=True, validators=[validate_slug])
+    slug = models.CharField(max_length=40, unique=True, validators=[validate_slug],
+                            error_messages={"unique": "This address is taken; choose another."})
     legal_name = models.CharField(max_length=200, blank=True)
     country = models.CharField(max_length=2, validators=[validate_country],
                                help_text="Country of registration (ISO 3166-1 alpha-2).")

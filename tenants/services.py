@@ -220,6 +220,14 @@ def hop_token_create(*, user, tenant: Tenant) -> str:
     return signing.dumps(payload, salt=HOP_SALT)
 
 
+def hop_url(*, user, tenant: Tenant, request) -> str:
+    """Absolute URL on ``tenant``'s host that signs ``user`` in there (works from any host)."""
+    from django.urls import reverse  # noqa: PLC0415
+
+    token = hop_token_create(user=user, tenant=tenant)
+    return tenant_url(tenant, f"{reverse('hop', urlconf=settings.ROOT_URLCONF)}?token={token}", request)
+
+
 def hop_token_consume(*, token: str, tenant: Tenant):
     """Return the user the token signs in on ``tenant``, or None (expired, reused, wrong tenant)."""
     from django.contrib.auth import get_user_model  # noqa: PLC0415

@@ -60,8 +60,7 @@ def workspace_open(request, slug: str):
     membership = Membership.objects.filter(user=request.user, tenant__slug=slug).select_related("tenant").first()
     if membership is None:
         raise Http404("No such workspace")
-    token = services.hop_token_create(user=request.user, tenant=membership.tenant)
-    return redirect(services.tenant_url(membership.tenant, f"{reverse('hop')}?token={token}", request))
+    return redirect(services.hop_url(user=request.user, tenant=membership.tenant, request=request))
 
 
 def invitation_accept(request, token: str):
@@ -98,8 +97,7 @@ def switch(request, slug: str):
     target = Membership.objects.filter(user=request.user, tenant__slug=slug).select_related("tenant").first()
     if target is None:
         raise Http404("No such workspace")
-    token = services.hop_token_create(user=request.user, tenant=target.tenant)
-    return redirect(services.tenant_url(target.tenant, f"{reverse('hop')}?token={token}", request))
+    return redirect(services.hop_url(user=request.user, tenant=target.tenant, request=request))
 
 
 @require_cap(Cap.MANAGE)
@@ -136,8 +134,8 @@ def _public_url(request, path: str) -> str:
     return f"{request.scheme}://{settings.BASE_DOMAIN}{port}{path}"
 
 
-@require_POST
 @require_cap(Cap.MANAGE)
+@require_POST
 def member_role(request, pk: int):
     membership = get_object_or_404(Membership, pk=pk, tenant=request.tenant)
     form = RoleForm(request.POST)
@@ -151,8 +149,8 @@ def member_role(request, pk: int):
     return redirect("members:list")
 
 
-@require_POST
 @require_cap(Cap.MANAGE)
+@require_POST
 def member_remove(request, pk: int):
     membership = get_object_or_404(Membership, pk=pk, tenant=request.tenant)
     try:
@@ -163,8 +161,8 @@ def member_remove(request, pk: int):
     return redirect("members:list")
 
 
-@require_POST
 @require_cap(Cap.MANAGE)
+@require_POST
 def invitation_revoke(request, pk: int):
     invitation = get_object_or_404(Invitation, pk=pk, tenant=request.tenant)
     services.invitation_revoke(invitation=invitation, actor=request.user)

@@ -1,9 +1,10 @@
 """API keys (tenant schema): bound to one tenant by living in its schema, and to one user."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from factortrace.core.models import user_ref
 
 
 class ApiKey(models.Model):
@@ -14,7 +15,7 @@ class ApiKey(models.Model):
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

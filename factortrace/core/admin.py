@@ -8,18 +8,16 @@
 """
 from __future__ import annotations
 
-from functools import update_wrapper
-
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, reverse
 
 from factortrace.audit.services import audited_delete, audited_restore, audited_save
 from tenants.roles import Cap
 
-from .tenancy import has_cap, is_tenant_request
+from .tenancy import has_cap, is_tenant_request, require_cap
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -32,16 +30,10 @@ class TenantAdminSite(admin.AdminSite):
         return (is_tenant_request(request) and request.user.is_active
                 and getattr(request, "membership", None) is not None and has_cap(request, Cap.MANAGE))
 
-    def admin_view(self, view, cacheable=False):
-        inner = super().admin_view(view, cacheable)
-
-        def wrapper(request, *args, **kwargs):
-            if request.user.is_authenticated and not self.has_permission(request):
-                raise PermissionDenied("Only owners and admins use the organisation admin.")
-            return inner(request, *args, **kwargs)
-
-        wrapper.required_cap = Cap.MANAGE
-        return update_wrapper(wrapper, inner)
+    def get_urls(self):
+        # Every admin URL (model pages, index, login, catch-all) goes through the same role check
+        # as the rest of the tenant host, so members without MANAGE get 403, never a login loop.
+        return _gate(super().get_urls())
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:
@@ -57,6 +49,18 @@ class TenantAdminSite(admin.AdminSite):
         context = super().each_context(request)
         context["site_header"] = f"{request.tenant.name} — admin" if is_tenant_request(request) else self.site_header
         return context
+
+
+def _gate(patterns):
+    gated = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            pattern.url_patterns[:] = _gate(pattern.url_patterns)
+            gated.append(pattern)
+        else:
+            gated.append(URLPattern(pattern.pattern, require_cap(Cap.MANAGE)(pattern.callback),
+                                    pattern.default_args, pattern.name))
+    return gated
 
 
 class PlatformAdminSite(admin.AdminSite):

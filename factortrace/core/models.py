@@ -31,6 +31,17 @@ class AllObjectsManager(models.Manager.from_queryset(SoftDeleteQuerySet)):
     pass
 
 
+def user_ref(**kwargs):
+    """A reference from a tenant-schema row to a (public-schema) user.
+
+    No database constraint and no cascade: users are deactivated, never deleted while they are
+    referenced, and Django's delete collector must not look for tenant tables from the public
+    schema (it would fail there). The audit trail keeps the e-mail address as text.
+    """
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+", **kwargs)
+
+
 class ComplianceModel(models.Model):
     """Created/updated by and at, plus soft delete. Subclasses set ``audit_label``
     (e.g. ``"csrd.activity"``): audit action codes are ``<audit_label>.<verb>``."""
@@ -38,14 +49,11 @@ class ComplianceModel(models.Model):
     audit_label: str = ""
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = user_ref(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = user_ref(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-                                   on_delete=models.SET_NULL, related_name="+")
+    deleted_by = user_ref(null=True, blank=True, editable=False)
 
     objects = AliveManager()
     all_objects = AllObjectsManager()

@@ -45,6 +45,12 @@ EXEMPT_VIEW_NAMES = frozenset({
 })
 
 
+# allauth's pages about the signed-in person's *own* account (e-mail addresses, password, MFA).
+# On a tenant host they sit behind the membership gate like everything else, need no further
+# capability, and never show tenant data.
+OWN_ACCOUNT_VIEW_PREFIXES = ("account_", "mfa_")
+
+
 def is_tenant_request(request: HttpRequest) -> bool:
     tenant = getattr(request, "tenant", None)
     return tenant is not None and tenant.schema_name != get_public_schema_name()

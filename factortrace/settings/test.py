@@ -10,3 +10,18 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": False, "res
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "WARNING"}}
 ALLOWED_HOSTS = [".localhost", "localhost", "testserver", "127.0.0.1"]
+
+# Several test runs may share one embedded server (developers, helpers): each can pick its own
+# test database and cache/broker database numbers.
+from factortrace.core.env import env_int, env_str  # noqa: E402
+
+from .base import DATABASES, REDIS_URL, _redis_db  # noqa: E402
+
+DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DB_NAME", "test_factortrace")}
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": _redis_db(REDIS_URL, env_int("TEST_CACHE_DB", 2)),
+    "KEY_FUNCTION": "django_tenants.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+}}
+MEDIA_ROOT = VAR_DIR / env_str("TEST_MEDIA_DIR", "test-media")

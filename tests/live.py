@@ -1,0 +1,135 @@
+"""Fixtures for tests that need real processes: a web server (gunicorn) and a Celery worker
+running against the *test* database, and headless Chromium driven by Playwright.
+
+Data these tests use must be committed (created under ``django_db_blocker.unblock()`` outside a
+test transaction): the ``tenancy`` and ``demo_tenant`` session fixtures are. Tests using them do
+not request ``db``, so nothing is flushed (see STACK-NOTES: flushes truncate the tenant table).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "var" / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def live_env() -> dict[str, str]:
+    """Environment for child processes: same settings, but the *test* database."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = quote(db["HOST"] or "", safe="")
+    url = f"postgresql://{db['USER']}@{host}{':' + str(db['PORT']) if db['PORT'] else ''}/{db['NAME']}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "factortrace.settings.test", "DATABASE_URL": url,
+           "REDIS_URL": settings.REDIS_URL, "CACHE_URL": settings.CACHES["default"]["LOCATION"],
+           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "PYTHONUNBUFFERED": "1"}
+    env.pop("TEST_DB_NAME", None)
+    return env
+
+
+def wait_http(url: str, host: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(url, headers={"Host": host})
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _end_other_sessions() -> None:
+    """The test database can only be dropped when no session uses it: stopped children's
+    backends linger briefly, and a test run under Playwright's greenlets may have opened a
+    second connection of its own. End them (test database only)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+@pytest.fixture(scope="session")
+def web_server(tenancy, django_db_blocker):
+    """A gunicorn serving the test database; yields its base port."""
+    port = _free_port()
+    log = open(ROOT / "var" / "test-live-server.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "factortrace.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--timeout", "60"],
+        cwd=ROOT, env=live_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/health", "localhost")
+        yield port
+    finally:
+        stop(process)
+        with django_db_blocker.unblock():
+            _end_other_sessions()
+
+
+@pytest.fixture(scope="session")
+def demo_tenant(tenancy, django_db_blocker):
+    """The demo tenant exactly as `make run` creates it (committed)."""
+    from tenants.demo import demo_ensure
+
+    with django_db_blocker.unblock():
+        tenant = demo_ensure()
+    from django.db import connection
+
+    connection.set_schema_to_public()
+    return tenant
+
+
+@pytest.fixture(scope="session")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + the ORM in one test
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
