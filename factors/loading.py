@@ -1,0 +1,120 @@
+"""Write parsed sources into the library: idempotent, keyed, fast to repeat.
+
+* A source whose files (SHA-256) and importer version are unchanged is skipped.
+* Otherwise its records are upserted on ``(source, external_id)`` — a factor keeps its primary
+  key across reloads, so records of regimes that point at it (PROTECT) stay valid — and
+  records no longer in the file are deleted (refused, with a clear error, if something still
+  points at them).
+* One transaction per source: a failed load leaves the previous state intact.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, models, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from .importers import SOURCES, SourceSpec
+from .models import CbamBenchmark, EmissionFactor, EnergyConversionFactor, FactorSource, GlobalWarmingPotential
+
+BATCH_SIZE = 2000
+# ParsedSource attribute → model
+KINDS: list[tuple[str, type[models.Model]]] = [
+    ("factors", EmissionFactor),
+    ("energy", EnergyConversionFactor),
+    ("gwps", GlobalWarmingPotential),
+    ("benchmarks", CbamBenchmark),
+]
+_SOURCE_FIELDS = ("dataset", "name", "publisher", "edition", "year", "version", "published_on", "licence",
+                  "licence_url", "attribution", "url", "description", "priority")
+
+
+class LoadError(RuntimeError):
+    """A source could not be (re)loaded; the library is unchanged for that source."""
+
+
+@dataclass
+class LoadResult:
+    code: str
+    status: str  # "loaded" or "unchanged"
+    counts: dict[str, int]
+    seconds: float = 0.0
+    files: list = field(default_factory=list)
+    deleted: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def load_sources(codes: list[str] | None = None, *, force: bool = False) -> list[LoadResult]:
+    """Load the given source codes (default: every registered source), in registry order."""
+    specs = SOURCES if not codes else [spec for spec in SOURCES if spec.code in set(codes)]
+    unknown = set(codes or []) - {spec.code for spec in SOURCES}
+    if unknown:
+        raise LoadError(f"Unknown source(s) {sorted(unknown)}. Known: {', '.join(s.code for s in SOURCES)}")
+    with schema_context(get_public_schema_name()):
+        results = [load_source(spec, force=force) for spec in specs]
+        _link_supersessions()
+    return results
+
+
+def load_source(spec: SourceSpec, *, force: bool = False) -> LoadResult:
+    started = time.perf_counter()
+    if connection.schema_name != get_public_schema_name():
+        raise LoadError("The factor library lives in the public schema; load it there")
+    checksum = spec.checksum()
+    existing = FactorSource.objects.filter(code=spec.code).first()
+    if existing is not None and not force and existing.file_sha256 == checksum \
+            and existing.loader_version == spec.loader_version and existing.loaded_at is not None:
+        return LoadResult(spec.code, "unchanged", dict(existing.counts), time.perf_counter() - started)
+    parsed = spec.parse(spec)
+    deleted = 0
+    with transaction.atomic():
+        source, _ = FactorSource.objects.update_or_create(
+            code=spec.code,
+            defaults={**{name: getattr(spec, name) for name in _SOURCE_FIELDS},
+                      "file_name": spec.file_name, "file_sha256": checksum, "loader_version": spec.loader_version})
+        for attribute, model in KINDS:
+            deleted += _sync(model, source, getattr(parsed, attribute))
+        counts = parsed.counts()
+        source.counts = counts
+        source.row_count = sum(counts.values())
+        source.loaded_at = timezone.now()
+        source.save(update_fields=["counts", "row_count", "loaded_at"])
+    return LoadResult(spec.code, "loaded", counts, time.perf_counter() - started, files=parsed.files, deleted=deleted)
+
+
+def _sync(model: type[models.Model], source: FactorSource, records: list) -> int:
+    """Upsert ``records`` of ``model`` for ``source``; delete the ones that disappeared. Returns deletions."""
+    if records:
+        names = [f.name for f in dataclasses.fields(records[0])]
+        update_fields = [name for name in names if name != "external_id"]
+        objects = [model(source=source, **dataclasses.asdict(record)) for record in records]
+        model.objects.bulk_create(objects, batch_size=BATCH_SIZE, update_conflicts=True,
+                                  unique_fields=["source", "external_id"], update_fields=update_fields)
+    stale = model.objects.filter(source=source).exclude(external_id__in=[r.external_id for r in records])
+    try:
+        deleted, _ = stale.delete()
+    except ProtectedError as exc:
+        keys = sorted({obj.external_id for obj in stale[:20]})
+        raise LoadError(f"{source.code}: {stale.count()} {model._meta.verbose_name_plural} are no longer in the file "
+                        f"but calculated records still point at them (e.g. {keys}); keep the old edition or move "
+                        "those records first") from exc
+    return deleted
+
+
+def _link_supersessions() -> None:
+    by_code = {source.code: source for source in FactorSource.objects.all()}
+    for spec in SOURCES:
+        source = by_code.get(spec.code)
+        if source is None:
+            continue
+        target = by_code.get(spec.superseded_by) if spec.superseded_by else None
+        if source.superseded_by_id != (target.pk if target else None):
+            source.superseded_by = target
+            source.save(update_fields=["superseded_by"])
