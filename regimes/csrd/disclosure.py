@@ -54,6 +54,7 @@ INTENSITY_PHYSICAL_DENOMINATORS: Mapping[str, str] = MappingProxyType({
 
 _ISO_COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TARGET_ID = re.compile(r"^[^,\s](?:[^,]*[^,\s])?$")  # esrs:linkIdentifierType: a token without commas
 
 
@@ -135,9 +136,12 @@ def _check_total(problems: list[str], what: str, total: Decimal, parts: Mapping[
         problems.append(f"{what} {total} does not equal {listed} = {sum(values)}")
 
 
-def _text(problems: list[str], name: str, value) -> None:
-    if not isinstance(value, str) or not value.strip():
-        problems.append(f"{name} must be a non-empty text")
+def _text(problems: list[str], name: str, value, *, required: bool = True) -> None:
+    if not isinstance(value, str) or (required and not value.strip()):
+        problems.append(f"{name} must be a{' non-empty' if required else ''} text")
+    elif _XML_FORBIDDEN.search(value):
+        # XML 1.0 cannot carry these (NUL, most C0 controls, lone surrogates, U+FFFE/FFFF).
+        problems.append(f"{name} contains a control character that cannot appear in an XHTML report")
 
 
 # --- E1-4 ----------------------------------------------------------------------------------------
@@ -196,7 +200,8 @@ class E1Target:
         _decimal(p, f"{label} reduction %", self.reduction_pct, maximum=Decimal(100))
         if not isinstance(self.science_based, bool):
             p.append(f"{label}: science_based must be True or False")
-        if self.identifier is not None and not _TARGET_ID.match(self.identifier):
+        if self.identifier is not None and (not isinstance(self.identifier, str) or not _TARGET_ID.match(self.identifier)
+                                            or _XML_FORBIDDEN.search(self.identifier)):
             p.append(f"{label}: identifier '{self.identifier}' must be non-empty, without commas or outer spaces")
         if self.kind == TargetKind.INTENSITY:
             d = self.intensity_denominator
@@ -392,8 +397,9 @@ class E1Disclosure:
             repeated = sorted({i for i in ids if ids.count(i) > 1})
             if repeated:
                 p.append(f"Target identifiers must be unique: {', '.join(repeated)}")
-        if not isinstance(self.methodology, str):
-            p.append("methodology must be text")
+        _text(p, "methodology", self.methodology, required=False)
+        if self.local_identifier is not None:
+            _text(p, "local_identifier", self.local_identifier)
         return p
 
     def target_identifier(self, position: int) -> str:
