@@ -200,8 +200,9 @@ class E1Target:
         _decimal(p, f"{label} reduction %", self.reduction_pct, maximum=Decimal(100))
         if not isinstance(self.science_based, bool):
             p.append(f"{label}: science_based must be True or False")
-        if self.identifier is not None and (not isinstance(self.identifier, str) or not _TARGET_ID.match(self.identifier)
-                                            or _XML_FORBIDDEN.search(self.identifier)):
+        identifier = self.identifier
+        if identifier is not None and (not isinstance(identifier, str) or not _TARGET_ID.match(identifier)
+                                       or _XML_FORBIDDEN.search(identifier)):
             p.append(f"{label}: identifier '{self.identifier}' must be non-empty, without commas or outer spaces")
         if self.kind == TargetKind.INTENSITY:
             d = self.intensity_denominator
@@ -379,7 +380,8 @@ class E1Disclosure:
                 # total — but it must not exceed it.
                 low = sum(rounding_interval(v)[0] for v in values)
                 if low > rounding_interval(self.scope3_total)[1]:
-                    p.append(f"Scope 3 categories add up to {sum(values)}, more than the Scope 3 total {self.scope3_total}")
+                    p.append(f"Scope 3 categories add up to {sum(values)}, "
+                             f"more than the Scope 3 total {self.scope3_total}")
 
         _check_total(p, "Total GHG emissions (location-based)", self.total_location,
                      {"Scope 1": self.gross_scope1, "Scope 2 location-based": self.scope2_location,

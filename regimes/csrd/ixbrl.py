@@ -94,7 +94,8 @@ NET_REVENUE = "esrs:NetRevenueUsedToCalculateGHGIntensity"  # E1-6 AR 55(b), mon
 INTENSITY_LOCATION = "esrs:GHGEmissionsIntensityLocationbasedTotalGHGEmissionsPerNetRevenue"  # E1-6 §53
 INTENSITY_MARKET = "esrs:GHGEmissionsIntensityMarketbasedTotalGHGEmissionsPerNetRevenue"  # E1-6 §53
 # E1-6 AR 39(b): methods, assumptions and emission factors (textBlockItemType, escaped XHTML).
-METHODOLOGY = "esrs:DisclosureOfMethodologiesSignificantAssumptionsAndEmissionsFactorsUsedToCalculateOrMeasureGHGEmissionsExplanatory"
+METHODOLOGY = ("esrs:DisclosureOfMethodologiesSignificantAssumptionsAndEmissionsFactorsUsedToCalculateOrMeasure"
+               "GHGEmissionsExplanatory")
 
 # E1-5 energy consumption and mix, MWh (role 301051; calculation role 301050 sums them).
 ENERGY_TOTAL = "esrs:EnergyConsumptionRelatedToOwnOperations"  # E1-5 §37
@@ -108,18 +109,22 @@ ENERGY_FOSSIL_SPLIT = {
                            "Fuel consumption from natural gas", "E1-5 §38(c)"),
     "fossil_other": ("esrs:FuelConsumptionFromOtherFossilSources",  # E1-5 §38(d)
                      "Fuel consumption from other fossil sources", "E1-5 §38(d)"),
-    "fossil_purchased": ("esrs:ConsumptionOfPurchasedOrAcquiredElectricityHeatSteamOrCoolingFromFossilSources",  # §38(e)
-                         "Purchased or acquired electricity, heat, steam or cooling from fossil sources", "E1-5 §38(e)"),
+    # E1-5 §38(e)
+    "fossil_purchased": ("esrs:ConsumptionOfPurchasedOrAcquiredElectricityHeatSteamOrCoolingFromFossilSources",
+                         "Purchased or acquired electricity, heat, steam or cooling from fossil sources",
+                         "E1-5 §38(e)"),
 }
 ENERGY_FOSSIL_PCT = "esrs:PercentageOfFossilSourcesInTotalEnergyConsumption"  # E1-5 AR 34
 ENERGY_NUCLEAR = "esrs:EnergyConsumptionFromNuclearSources"  # E1-5 §37(b)
 ENERGY_NUCLEAR_PCT = "esrs:PercentageOfEnergyConsumptionFromNuclearSourcesInTotalEnergyConsumption"  # AR 34
 ENERGY_RENEWABLE = "esrs:EnergyConsumptionFromRenewableSources"  # E1-5 §37(c)
 ENERGY_RENEWABLE_FUELS = "esrs:FuelConsumptionFromRenewableSources"  # E1-5 §37(c)(i)
-ENERGY_RENEWABLE_PURCHASED = "esrs:ConsumptionOfPurchasedOrAcquiredElectricityHeatSteamAndCoolingFromRenewableSources"  # (ii)
+# E1-5 §37(c)(ii)
+ENERGY_RENEWABLE_PURCHASED = "esrs:ConsumptionOfPurchasedOrAcquiredElectricityHeatSteamAndCoolingFromRenewableSources"
 ENERGY_RENEWABLE_SELF = "esrs:ConsumptionOfSelfgeneratedNonfuelRenewableEnergy"  # E1-5 §37(c)(iii)
 ENERGY_RENEWABLE_PCT = "esrs:PercentageOfRenewableSourcesInTotalEnergyConsumption"  # E1-5 AR 34
-ENERGY_INTENSITY = "esrs:EnergyIntensityFromActivitiesInHighClimateImpactSectorsTotalEnergyConsumptionPerNetRevenue"  # §40
+# E1-5 §40, energyPerMonetaryItemType (utr:MWh / iso4217)
+ENERGY_INTENSITY = "esrs:EnergyIntensityFromActivitiesInHighClimateImpactSectorsTotalEnergyConsumptionPerNetRevenue"
 REVENUE_HIGH_IMPACT = "esrs:RevenueFromActivitiesInHighClimateImpactSectors"  # E1-5 §43, AR 38(b)
 
 # E1-4 targets through ESRS 2 MDR-T (role 301042): one typed-axis member per target.
@@ -132,8 +137,9 @@ TARGET_BASE_YEAR = "esrs:BaseYearFromWhichProgressIsMeasured"  # ESRS 2 §80(d),
 TARGET_END_YEAR = "esrs:PeriodToWhichTargetAppliesEndYear"  # ESRS 2 §80(e), E1-4 §34(d); gYear
 TARGET_VALUE = "esrs:MeasurableTargetAbsoluteValue"  # ESRS 2 §80(b); base value at baseline, target at target year
 TARGET_PERCENTAGE = "esrs:MeasurableTargetPercentage"  # ESRS 2 §80(b); the reduction in %
+# E1-4 §34(e): science-based and compatible with 1.5 °C (booleanItemType)
 TARGET_SCIENCE_BASED = \
-    "esrs:GHGEmissionReductionTargetIsScienceBasedAndCompatibleWithLimitingGlobalWarmingToOneAndHalfDegreesCelsius"  # §34(e)
+    "esrs:GHGEmissionReductionTargetIsScienceBasedAndCompatibleWithLimitingGlobalWarmingToOneAndHalfDegreesCelsius"
 YEAR_AXIS = "esrs:CurrentlyStatedBaselineMilestonesOrTargetYearsAxis"
 BASELINE = "esrs:BaselineYearMember"
 TARGET_YEARS = "esrs:MilestonesAndTargetYearsMember"
@@ -236,7 +242,8 @@ class _E1Report:
     def __init__(self, disclosure: E1Disclosure):
         self.d = disclosure
         self.doc = InlineXbrlDocument(
-            title=f"{disclosure.entity_name} — ESRS E1 Climate change — {_period_label(disclosure.period_start, disclosure.period_end)}",
+            title=f"{disclosure.entity_name} — ESRS E1 Climate change — "
+                  f"{_period_label(disclosure.period_start, disclosure.period_end)}",
             schema_refs=[ESRS_ENTRY_POINT], namespaces={"esrs": ESRS_NS}, stylesheet=STYLESHEET)
         self.entity = Entity.for_undertaking(lei=disclosure.lei, local_identifier=disclosure.local_identifier)
         self.period = Duration(disclosure.period_start, disclosure.period_end)
@@ -254,7 +261,8 @@ class _E1Report:
 
     def number_cell(self, row, concept, value, *, unit: Unit, context=None, scale=0, suffix=None, also=()):
         cell = self.el(row, "td", cls="num")
-        cell.append(self.doc.non_fraction(concept, value, context=context or self.ctx, unit=unit, scale=scale, also=also))
+        cell.append(self.doc.non_fraction(concept, value, context=context or self.ctx, unit=unit, scale=scale,
+                                          also=also))
         if suffix:
             self.doc.append_text(cell, f"\u00a0{suffix}")
         return cell

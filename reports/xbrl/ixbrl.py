@@ -328,7 +328,8 @@ class InlineXbrlDocument:
         if explicit_items or typed_items:
             scenario = etree.SubElement(ctx, _qn(NS_XBRLI, "scenario"))
             # XDT: members may come in any order; sorting by dimension keeps the bytes stable.
-            members = [(d, "explicit", m) for d, m in explicit_items] + [(d, "typed", (el, v)) for d, el, v in typed_items]
+            members = [(d, "explicit", m) for d, m in explicit_items]
+            members += [(d, "typed", (el, v)) for d, el, v in typed_items]
             for dimension, kind, member in sorted(members, key=lambda item: item[0]):
                 if kind == "explicit":
                     el = etree.SubElement(scenario, _qn(NS_XBRLDI, "explicitMember"), dimension=dimension)

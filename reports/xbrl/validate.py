@@ -261,4 +261,5 @@ def xsd_validate(xml_bytes: bytes, xsd_path: Path | str, catalog: Path | str | N
             for entry in schema.error_log:
                 errors.append(Message("error", f"xsd:{entry.type_name}", entry.message, line=entry.line))
     seconds = time.monotonic() - started
-    return ValidationResult(not errors, errors, [], 0 if not errors else 1, seconds, ["lxml.etree.XMLSchema", str(xsd_path)])
+    return ValidationResult(not errors, errors, [], 0 if not errors else 1, seconds,
+                            ["lxml.etree.XMLSchema", str(xsd_path)])

@@ -33,6 +33,12 @@ MWH = ((UTR, "MWh"),), ()
 PURE = (("http://www.xbrl.org/2003/instance", "pure"),), ()
 EUR = ((ISO4217, "EUR"),), ()
 TCO2E_PER_EUR = ((UTR, "tCO2e"),), ((ISO4217, "EUR"),)
+YEAR_AXIS = "CurrentlyStatedBaselineMilestonesOrTargetYearsAxis"
+METHODOLOGY = ("DisclosureOfMethodologiesSignificantAssumptionsAndEmissionsFactorsUsedToCalculateOrMeasure"
+               "GHGEmissionsExplanatory")
+SCIENCE_BASED = ("GHGEmissionReductionTargetIsScienceBasedAndCompatibleWithLimitingGlobalWarming"
+                 "ToOneAndHalfDegreesCelsius")
+NO_TAXONOMY = "ESRS taxonomy packages not found: set ESRS_TAXONOMY_DIR to shared/reference/esrs-xbrl-taxonomy-2024"
 
 SCOPE3 = {
     1: D("41250"), 2: D("8310"), 3: D("2140"), 4: D("3520"), 5: D("410"), 6: D("1275"), 7: D("960"), 8: D("120"),
@@ -236,8 +242,9 @@ def test_ets_share_is_left_out_when_not_given():
 
 def test_ghg_intensity_is_tagged_per_euro_and_shown_per_million(facts):
     d = disclosure()
-    for concept, expected in (("GHGEmissionsIntensityLocationbasedTotalGHGEmissionsPerNetRevenue", d.intensity_location),
-                              ("GHGEmissionsIntensityMarketbasedTotalGHGEmissionsPerNetRevenue", d.intensity_market)):
+    for concept, expected in (
+            ("GHGEmissionsIntensityLocationbasedTotalGHGEmissionsPerNetRevenue", d.intensity_location),
+            ("GHGEmissionsIntensityMarketbasedTotalGHGEmissionsPerNetRevenue", d.intensity_market)):
         fact = one(facts, concept)
         assert fact.value == expected and fact.unit == TCO2E_PER_EUR
         assert fact.scale == -6 and fact.decimals == 9
@@ -324,7 +331,7 @@ def test_fossil_split_rows_are_left_out_when_not_given():
 def target_dims(identifier, year_member=None):
     dims = {"IdentifierOfTargetTypedAxis": identifier}
     if year_member:
-        dims["CurrentlyStatedBaselineMilestonesOrTargetYearsAxis"] = year_member
+        dims[YEAR_AXIS] = year_member
     return dims
 
 
@@ -334,8 +341,7 @@ def test_each_target_is_a_typed_axis_member_with_name_years_and_flag(facts):
         assert one(facts, "NameOfTarget", **dims).value == target.name
         assert one(facts, "BaseYearFromWhichProgressIsMeasured", **dims).value == str(target.base_year)
         assert one(facts, "PeriodToWhichTargetAppliesEndYear", **dims).value == str(target.target_year)
-        flag = one(facts, "GHGEmissionReductionTargetIsScienceBasedAndCompatibleWithLimitingGlobalWarmingToOneAndHalfDegreesCelsius",
-                   **dims)
+        flag = one(facts, SCIENCE_BASED, **dims)
         assert flag.value == ("true" if target.science_based else "false")
         assert flag.shown == ("Yes" if target.science_based else "No")
         assert all(f.period == FY2024 for f in facts if f.dims.get("IdentifierOfTargetTypedAxis") == target.identifier)
@@ -365,10 +371,10 @@ def test_target_type_and_scopes_are_hidden_enumerations(facts):
 
 
 def test_a_single_scope_target_also_carries_the_e1_4_scope_facts_nested(facts):
-    base = one(facts, "GrossScope1GreenhouseGasEmissions", CurrentlyStatedBaselineMilestonesOrTargetYearsAxis="BaselineYearMember")
-    goal = one(facts, "GrossScope1GreenhouseGasEmissions", CurrentlyStatedBaselineMilestonesOrTargetYearsAxis="Milestone2030YearMember")
+    base = one(facts, "GrossScope1GreenhouseGasEmissions", **{YEAR_AXIS: "BaselineYearMember"})
+    goal = one(facts, "GrossScope1GreenhouseGasEmissions", **{YEAR_AXIS: "Milestone2030YearMember"})
     pct = one(facts, "PercentageOfScope1GreenhouseGasEmissionsReductionAsOfEmissionsOfBaseYear",
-              CurrentlyStatedBaselineMilestonesOrTargetYearsAxis="Milestone2030YearMember")
+              **{YEAR_AXIS: "Milestone2030YearMember"})
     assert (base.value, goal.value, pct.value) == (D("15000"), D("8700"), D("0.420"))
     # nested inside the MDR-T facts: one displayed number, two concepts
     assert base.element.getparent().get("name") == "esrs:MeasurableTargetAbsoluteValue"
@@ -380,11 +386,12 @@ def test_combined_scope_targets_have_no_single_scope_facts_and_all_scopes_map_to
     all_scopes = dataclasses.replace(SCOPE1_TARGET, identifier="B", target_year=2033,
                                      scopes={Scope.SCOPE_1, Scope.SCOPE_2_LOCATION, Scope.SCOPE_3})
     facts = read_facts(render_e1_ixbrl(disclosure(targets=(s1_s2, all_scopes))))
-    assert not find(facts, "GrossScope1GreenhouseGasEmissions", CurrentlyStatedBaselineMilestonesOrTargetYearsAxis="BaselineYearMember")
-    assert one(facts, "ESRSMetricsAndMonetaryAmountsUsedForTarget", **target_dims("A")).value == " ".join(sorted(
-        f"{ESRS_NS}#{c}" for c in ("GrossScope1GreenhouseGasEmissions", "GrossMarketBasedScope2GreenhouseGasEmissions")))
-    total = one(facts, "GrossGreenhouseGasEmissions",
-                CurrentlyStatedBaselineMilestonesOrTargetYearsAxis="MilestonesAndTargetYearsMember")  # 2033: no milestone member
+    assert not find(facts, "GrossScope1GreenhouseGasEmissions", **{YEAR_AXIS: "BaselineYearMember"})
+    metrics = ("GrossMarketBasedScope2GreenhouseGasEmissions", "GrossScope1GreenhouseGasEmissions")
+    assert one(facts, "ESRSMetricsAndMonetaryAmountsUsedForTarget", **target_dims("A")).value == " ".join(
+        f"{ESRS_NS}#{c}" for c in metrics)
+    # 2033 has no milestone member of its own
+    total = one(facts, "GrossGreenhouseGasEmissions", **{YEAR_AXIS: "MilestonesAndTargetYearsMember"})
     assert total.value == D("8700")
 
 
@@ -392,10 +399,9 @@ def test_two_targets_disagreeing_on_a_scope_fact_leave_it_out():
     other = dataclasses.replace(SCOPE1_TARGET, identifier="GHG-9", base_value=D("14000"), target_year=2035)
     facts = read_facts(render_e1_ixbrl(disclosure(targets=(SCOPE1_TARGET, other))))
     # different base values on the same Baseline member: neither is tagged as Scope 1 baseline
-    assert not find(facts, "GrossScope1GreenhouseGasEmissions", CurrentlyStatedBaselineMilestonesOrTargetYearsAxis="BaselineYearMember")
+    assert not find(facts, "GrossScope1GreenhouseGasEmissions", **{YEAR_AXIS: "BaselineYearMember"})
     # the target years differ (2030, 2035), so each target-year fact stays
-    assert one(facts, "GrossScope1GreenhouseGasEmissions",
-               CurrentlyStatedBaselineMilestonesOrTargetYearsAxis="Milestone2035YearMember").value == D("8700")
+    assert one(facts, "GrossScope1GreenhouseGasEmissions", **{YEAR_AXIS: "Milestone2035YearMember"}).value == D("8700")
     # the per-target facts are all there
     assert one(facts, "MeasurableTargetAbsoluteValue", **target_dims("GHG-9", "BaselineYearMember")).value == D("14000")
 
@@ -440,7 +446,7 @@ def test_every_figure_in_a_table_is_tagged(report):
 
 
 def test_methodology_is_an_escaped_text_block(facts):
-    fact = one(facts, "DisclosureOfMethodologiesSignificantAssumptionsAndEmissionsFactorsUsedToCalculateOrMeasureGHGEmissionsExplanatory")
+    fact = one(facts, METHODOLOGY)
     assert fact.element.get("escape") == "true"
     assert [p.text for p in fact.element] == ["Emission factors: DESNZ 2024 for fuels, IEA 2024 for grids.",
                                               "Scope 3 category 1 is spend-based (EXIOBASE 3.8)."]
@@ -464,7 +470,7 @@ def test_hostile_text_is_escaped_and_kept_exactly():
     assert root.findtext("h:head/h:title", namespaces=NS).startswith(hostile)
     facts = read_facts(report)
     assert one(facts, "NameOfTarget", **target_dims("GHG-1")).value == f"Target {hostile}"
-    block = one(facts, "DisclosureOfMethodologiesSignificantAssumptionsAndEmissionsFactorsUsedToCalculateOrMeasureGHGEmissionsExplanatory")
+    block = one(facts, METHODOLOGY)
     assert [p.text for p in block.element] == [f"Method {hostile}"]
     assert b"<script>" not in report and b"&lt;script&gt;" in report
 
@@ -560,7 +566,7 @@ def test_the_report_passes_arelle_offline_validation(tmp_path):
     from reports.xbrl.validate import arelle_validate, esrs_packages
 
     packages = esrs_packages()
-    assert packages, "ESRS taxonomy packages not found: set ESRS_TAXONOMY_DIR to shared/reference/esrs-xbrl-taxonomy-2024"
+    assert packages, NO_TAXONOMY
     d = disclosure(entity_name='Acme <Metals> & "Sons" GmbH')
     assert len(d.scope3_by_category) == 15 and len(d.targets) == 2 and d.energy.fossil_split
     path = tmp_path / "esrs-e1.xhtml"
