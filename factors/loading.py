@@ -29,7 +29,7 @@ KINDS: list[tuple[str, type[models.Model]]] = [
     ("gwps", GlobalWarmingPotential),
     ("benchmarks", CbamBenchmark),
 ]
-_SOURCE_FIELDS = ("dataset", "name", "publisher", "edition", "year", "version", "published_on", "licence",
+_SOURCE_FIELDS = ("dataset", "name", "short_name", "publisher", "edition", "year", "version", "published_on", "licence",
                   "licence_url", "attribution", "url", "description", "priority")
 
 
@@ -69,15 +69,21 @@ def load_source(spec: SourceSpec, *, force: bool = False) -> LoadResult:
         raise LoadError("The factor library lives in the public schema; load it there")
     checksum = spec.checksum()
     existing = FactorSource.objects.filter(code=spec.code).first()
+    metadata = {name: getattr(spec, name) for name in _SOURCE_FIELDS}
     if existing is not None and not force and existing.file_sha256 == checksum \
             and existing.loader_version == spec.loader_version and existing.loaded_at is not None:
+        # Same files, same importer: the records are current. Descriptive metadata (licence text,
+        # attribution) lives in the registry and is refreshed cheaply.
+        changed = [name for name, value in metadata.items() if getattr(existing, name) != value]
+        if changed:
+            FactorSource.objects.filter(pk=existing.pk).update(**{name: metadata[name] for name in changed})
         return LoadResult(spec.code, "unchanged", dict(existing.counts), time.perf_counter() - started)
     parsed = spec.parse(spec)
     deleted = 0
     with transaction.atomic():
         source, _ = FactorSource.objects.update_or_create(
             code=spec.code,
-            defaults={**{name: getattr(spec, name) for name in _SOURCE_FIELDS},
+            defaults={**metadata,
                       "file_name": spec.file_name, "file_sha256": checksum, "loader_version": spec.loader_version})
         for attribute, model in KINDS:
             deleted += _sync(model, source, getattr(parsed, attribute))

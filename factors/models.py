@@ -45,6 +45,7 @@ class FactorSource(models.Model):
     dataset = models.SlugField(max_length=64, db_index=True,
                                help_text="The dataset across editions, e.g. desnz; editions share it")
     name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True, help_text="Label for badges and lists, e.g. DESNZ 2024")
     publisher = models.CharField(max_length=200)
     edition = models.CharField(max_length=100, help_text="As the publisher names it, e.g. 2024 v1.1")
     year = models.PositiveSmallIntegerField(help_text="Year of the edition")
@@ -73,6 +74,10 @@ class FactorSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.edition})"
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.code
 
     @property
     def is_superseded(self) -> bool:

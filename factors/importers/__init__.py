@@ -35,7 +35,7 @@ def _epa_hub_files(year: int, *extra: str) -> tuple[str, ...]:
 
 def _desnz(year: int, edition: str, version: str, published_on: dt.date | None) -> SourceSpec:
     return SourceSpec(
-        code=f"desnz-{year}", dataset="desnz", name="UK Government GHG Conversion Factors for Company Reporting",
+        code=f"desnz-{year}", dataset="desnz", short_name=f"DESNZ {year}", name="UK Government GHG Conversion Factors for Company Reporting",
         publisher="Department for Energy Security and Net Zero (DESNZ) and Defra, UK Government",
         edition=edition, year=year, version=version, published_on=published_on, licence=OGL, licence_url=OGL_URL,
         attribution=("Contains public sector information licensed under the Open Government Licence v3.0. "
@@ -49,7 +49,7 @@ def _desnz(year: int, edition: str, version: str, published_on: dt.date | None) 
 
 def _epa_hub(year: int, edition: str, published_on: dt.date | None, *extra: str) -> SourceSpec:
     return SourceSpec(
-        code=f"epa-hub-{year}", dataset="epa-hub", name="GHG Emission Factors Hub",
+        code=f"epa-hub-{year}", dataset="epa-hub", short_name=f"EPA Hub {year}", name="GHG Emission Factors Hub",
         publisher="U.S. Environmental Protection Agency, Center for Corporate Climate Leadership",
         edition=edition, year=year, published_on=published_on, licence=US_PUBLIC_DOMAIN,
         attribution=f"U.S. EPA, GHG Emission Factors Hub ({year}).",
@@ -66,7 +66,7 @@ SOURCES: list[SourceSpec] = [
     _epa_hub(2025, "2025 (January 2025, eGRID2023)", dt.date(2025, 1, 15),
              "table11_gwp", "table12_gwp_blended_refrigerants"),
     SourceSpec(
-        code="epa-supply-chain-v1-3", dataset="epa-supply-chain",
+        code="epa-supply-chain-v1-3", short_name="EPA Supply Chain v1.3", dataset="epa-supply-chain",
         name="Supply Chain GHG Emission Factors for US Industries and Commodities",
         publisher="U.S. EPA Office of Research and Development", edition="v1.3.0 (2022 USD, NAICS 2017)", year=2022,
         version="1.3.0", licence=US_PUBLIC_DOMAIN,
@@ -81,7 +81,7 @@ SOURCES: list[SourceSpec] = [
                epa_supply_chain.IPCC_FILE),
         parse=epa_supply_chain.parse, priority=20),
     SourceSpec(
-        code="cbam-defaults-ir-2025-2621", dataset="cbam-defaults",
+        code="cbam-defaults-ir-2025-2621", short_name="CBAM IR 2025/2621", dataset="cbam-defaults",
         name="CBAM default values for the definitive period (Annex I)",
         publisher="European Commission (DG TAXUD); machine-readable transcription: opencbam 0.1.0",
         edition="IR (EU) 2025/2621 (December 2025)", year=2025, licence=EU_REUSE, licence_url=EU_REUSE_URL,
@@ -94,7 +94,7 @@ SOURCES: list[SourceSpec] = [
         files=("eu_cbam/cbam_default_values_ir_2025_2621_annex_i.csv",), parse=cbam.parse_defaults, priority=10,
         superseded_by="cbam-defaults-ir-2026-1740"),
     SourceSpec(
-        code="cbam-defaults-ir-2026-1740", dataset="cbam-defaults",
+        code="cbam-defaults-ir-2026-1740", short_name="CBAM IR 2026/1740", dataset="cbam-defaults",
         name="CBAM default values for the definitive period (Annex I)",
         publisher="European Commission (DG TAXUD); machine-readable copy of the Commission's information workbook",
         edition="IR (EU) 2026/1740 (July 2026, applies from 1 January 2026)", year=2026,
@@ -107,7 +107,7 @@ SOURCES: list[SourceSpec] = [
                      "is applied to the total."),
         files=("eu_cbam/cbam_default_values_ir_2026_1740_annex_i.csv",), parse=cbam.parse_defaults, priority=10),
     SourceSpec(
-        code="cbam-precursors-ir-2025-2621", dataset="cbam-precursors",
+        code="cbam-precursors-ir-2025-2621", short_name="CBAM Annex IV 2025/2621", dataset="cbam-precursors",
         name="CBAM default values for precursors of unknown origin (Annex IV)",
         publisher="European Commission (DG TAXUD); machine-readable transcription: opencbam 0.1.0",
         edition="IR (EU) 2025/2621 Annex IV (December 2025)", year=2025, licence=EU_REUSE, licence_url=EU_REUSE_URL,
@@ -118,7 +118,7 @@ SOURCES: list[SourceSpec] = [
         files=("eu_cbam/cbam_precursor_defaults_unknown_origin_ir_2025_2621_annex_iv.csv",),
         parse=cbam.parse_precursors, priority=15),
     SourceSpec(
-        code="cbam-benchmarks-ir-2025-2620", dataset="cbam-benchmarks", name="CBAM benchmarks",
+        code="cbam-benchmarks-ir-2025-2620", short_name="CBAM IR 2025/2620", dataset="cbam-benchmarks", name="CBAM benchmarks",
         publisher="European Commission (DG TAXUD); machine-readable transcription: opencbam 0.1.0",
         edition="IR (EU) 2025/2620 (December 2025)", year=2025, licence=EU_REUSE, licence_url=EU_REUSE_URL,
         attribution=("© European Union. Commission Implementing Regulation (EU) 2025/2620; transcription by opencbam "
@@ -128,7 +128,7 @@ SOURCES: list[SourceSpec] = [
                     "production route and year group.",
         files=("eu_cbam/cbam_benchmarks_ir_2025_2620.csv",), parse=cbam.parse_benchmarks, priority=10),
     SourceSpec(
-        code="ember-grid", dataset="ember-grid", name="Yearly Electricity Data: average grid carbon intensity",
+        code="ember-grid", short_name="Ember", dataset="ember-grid", name="Yearly Electricity Data: average grid carbon intensity",
         publisher="Ember", edition="Latest year per country (2022–2024 data), refreshed 2025-08-03", year=2025,
         licence="CC BY-SA 4.0 (Ember states CC BY 4.0; the redistributor co2.js states CC BY-SA 4.0)",
         licence_url=CC_BY_SA_URL,
@@ -140,7 +140,7 @@ SOURCES: list[SourceSpec] = [
         files=("grid_electricity_intensity/ember_average_grid_intensity_latest.csv",), parse=grid.parse_ember,
         priority=30),
     SourceSpec(
-        code="ifi-grid-2021", dataset="ifi-grid", name="Harmonized IFI Default Grid Factors",
+        code="ifi-grid-2021", short_name="IFI 2021", dataset="ifi-grid", name="Harmonized IFI Default Grid Factors",
         publisher="UNFCCC, for the International Financial Institutions Technical Working Group on GHG Accounting",
         edition="2021 v3.1", year=2021, version="3.1",
         licence="Publicly distributed by UNFCCC; no open licence stated — attribute UNFCCC / IFI TWG",
@@ -152,7 +152,7 @@ SOURCES: list[SourceSpec] = [
         files=("grid_electricity_intensity/ifi_default_grid_factors_2021_v3.1.csv",), parse=grid.parse_ifi,
         priority=60),
     SourceSpec(
-        code="ipcc-gwp", dataset="ipcc-gwp", name="IPCC global warming potentials",
+        code="ipcc-gwp", short_name="IPCC GWP", dataset="ipcc-gwp", name="IPCC global warming potentials",
         publisher="IPCC; packaged by openclimatedata (globalwarmingpotentials 0.13.2)",
         edition="SAR, TAR, AR4, AR5, AR6 (package 0.13.2) + fossil/non-fossil CH4 supplement", year=2021,
         version="0.13.2", licence="CC0-1.0 (package); supplement typed by the FactorTrace team",
@@ -164,7 +164,7 @@ SOURCES: list[SourceSpec] = [
         files=("ipcc_gwp/gwp_ipcc_assessment_reports.csv", "ipcc_gwp/methane_fossil_nonfossil_supplement.csv"),
         parse=ipcc.parse),
     SourceSpec(
-        code="exiobase-3-8-2", dataset="exiobase", name="EXIOBASE 3 spend-based GHG multipliers (product by product)",
+        code="exiobase-3-8-2", short_name="EXIOBASE 3.8.2", dataset="exiobase", name="EXIOBASE 3 spend-based GHG multipliers (product by product)",
         publisher="EXIOBASE consortium; factors computed by Climatiq (Open Emission Factors DB)",
         edition="3.8.2, data year 2019, 5 regions (DE, BR, US, NO, GB)", year=2021, version="3.8.2",
         licence=CC_BY_SA, licence_url=CC_BY_SA_URL,
@@ -176,7 +176,7 @@ SOURCES: list[SourceSpec] = [
         files=("exiobase_spend_factors/oefdb_exiobase382_2019_pxp_5regions.csv",), parse=spend.parse_exiobase,
         priority=30),
     SourceSpec(
-        code="figaro-2019", dataset="figaro", name="FIGARO monetary emission factors (country of supply)",
+        code="figaro-2019", short_name="FIGARO 2019", dataset="figaro", name="FIGARO monetary emission factors (country of supply)",
         publisher="Ecodex, computed from Eurostat FIGARO tables and air emissions accounts",
         edition="FIGARO 2026 edition tables, year 2019 (Ecodex release 2026)", year=2026, licence=CC_BY_SA,
         licence_url=CC_BY_SA_URL,

@@ -147,6 +147,7 @@ class SourceSpec:
     attribution: str
     files: tuple[str, ...]  # relative to settings.DATA_DIR; the first is the main file
     parse: Callable[["SourceSpec"], ParsedSource]
+    short_name: str = ""
     version: str = ""
     licence_url: str = ""
     url: str = ""
