@@ -16,4 +16,5 @@ urlpatterns = [
     path("members/", include("tenants.urls_tenant")),
     path("admin/", tenant_admin.urls),
     path("api/v1/", include("factortrace.api.urls")),
+    path("factors/", include("factors.urls")),
 ]

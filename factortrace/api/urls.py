@@ -13,4 +13,5 @@ urlpatterns = [
     path("docs/", require_cap(Cap.VIEW)(SpectacularSwaggerView.as_view(url_name="api_schema")), name="api_docs"),
     path("redoc/", require_cap(Cap.VIEW)(SpectacularRedocView.as_view(url_name="api_schema")), name="api_redoc"),
     path("me/", views.MeView.as_view(), name="api_me"),
+    path("factors/", include("factors.api_urls")),
 ]
