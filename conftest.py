@@ -127,4 +127,4 @@ def in_tenant():
     return tenant_context
 
 
-from tests.live import browser, demo_tenant, page, web_server  # noqa: E402,F401 — shared fixtures
+from tests.live import browser, celery_worker, demo_tenant, page, web_server  # noqa: E402,F401 — shared fixtures

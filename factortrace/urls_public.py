@@ -11,3 +11,6 @@ urlpatterns = [
     path("admin/", platform_admin.urls),
     path("", include("tenants.urls_public")),
 ]
+
+handler404 = "factortrace.core.views.page_not_found"
+handler403 = "factortrace.core.views.permission_denied"

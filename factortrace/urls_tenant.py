@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from factortrace.core import views as core_views
 from factortrace.core.admin import tenant_admin
+from factortrace.api import pages as api_pages
 from tenants import views as tenant_views
 
 urlpatterns = [
@@ -17,4 +18,11 @@ urlpatterns = [
     path("admin/", tenant_admin.urls),
     path("api/v1/", include("factortrace.api.urls")),
     path("factors/", include("factors.urls")),
+    path("reports/", include("reports.urls")),
+    path("audit/", include("factortrace.audit.urls")),
+    path("account/api-keys/", api_pages.api_keys, name="api_keys"),
+    path("account/api-keys/<int:pk>/revoke/", api_pages.api_key_revoke_view, name="api_key_revoke"),
 ]
+
+handler404 = "factortrace.core.views.page_not_found"
+handler403 = "factortrace.core.views.permission_denied"

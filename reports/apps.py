@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self):
+        from . import builtin  # noqa: F401 — registers the platform's own report kinds

@@ -133,3 +133,63 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def start_worker(name: str, extra_env: dict | None = None, queue: str = "celery") -> subprocess.Popen:
+    """A real Celery worker (prefork, one child) on the test database and the test broker."""
+    log = open(ROOT / "var" / f"test-worker-{name}.log", "wb")  # noqa: SIM115
+    env = {**live_env(), **(extra_env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker", "--loglevel", "INFO",
+         "--concurrency", "1", "--hostname", f"{name}@%h", "--queues", queue, "--without-gossip", "--without-mingle",
+         "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    log_path = ROOT / "var" / f"test-worker-{name}.log"
+    while time.monotonic() < deadline:
+        if b"ready." in log_path.read_bytes():
+            return process
+        if process.poll() is not None:
+            raise RuntimeError(f"worker {name} exited: {log_path.read_text()[-2000:]}")
+        time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(f"worker {name} not ready in 60 s")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(tenancy, django_db_blocker):
+    """A worker for the whole session (tests that need one just request it)."""
+    from factortrace.celery import app
+
+    app.control.purge()  # nothing left over from an earlier, interrupted run
+    process = start_worker("session")
+    yield process
+    stop(process)
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def committed(fn, *args, **kwargs):
+    """Run ``fn`` on a fresh database connection in its own thread, so what it writes is committed
+    now — visible to the web server and workers (the test itself runs inside a transaction that is
+    rolled back). Use inside ``django_db_blocker.unblock()``. Returns ``fn``'s result."""
+    import threading
+
+    from django.db import connections
+
+    result: dict = {}
+
+    def target():
+        try:
+            result["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 — re-raised in the test's thread
+            result["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")

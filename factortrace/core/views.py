@@ -60,3 +60,25 @@ def dashboard(request):
         summary = regime.summary(request) if regime.summary else []
         tiles.append({"regime": regime, "summary": summary})
     return render(request, "core/dashboard.html", {"tiles": tiles})
+
+
+def _problem(status: int, title: str, detail: str) -> JsonResponse:
+    return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
+                        status=status, content_type="application/problem+json")
+
+
+def page_not_found(request, exception):
+    """404: problem JSON for the API, the styled page for people."""
+    if request.path_info.startswith("/api/"):
+        return _problem(404, "Not found", "No such resource.")
+    from django.views.defaults import page_not_found as default  # noqa: PLC0415
+
+    return default(request, exception)
+
+
+def permission_denied(request, exception):
+    if request.path_info.startswith("/api/"):
+        return _problem(403, "Forbidden", str(exception) or "Your role does not allow this.")
+    from django.views.defaults import permission_denied as default  # noqa: PLC0415
+
+    return default(request, exception)

