@@ -13,7 +13,11 @@ the report shows it per million); percentages as percentages (``Decimal("42.5")`
 Construction checks what a reader or Arelle would otherwise catch later: Decimals only (no
 floats), no negative emissions or energy, ISO codes, LEI check digits, and that totals agree
 with their parts within rounding — the Calculations 1.1 "round to nearest" rule Arelle applies
-(``--calc c11r``) to the ESRS calculation linkbase (E1-6 totals, E1-5 energy mix).
+(``--calc c11r``) to the ESRS calculation linkbase (E1-6 totals, E1-5 energy mix). Derived
+figures must match what they are derived from, within the same rounding: GHG intensity =
+total / net revenue (catches a value per million), energy shares = part / total in percent,
+a target's reduction = (base - target) / base in percent (catches ratios passed as percent).
+Every problem is reported at once in :class:`DisclosureError`.
 """
 from __future__ import annotations
 
@@ -136,6 +140,30 @@ def _check_total(problems: list[str], what: str, total: Decimal, parts: Mapping[
         problems.append(f"{what} {total} does not equal {listed} = {sum(values)}")
 
 
+def ratio_agrees(value: Decimal, numerator: Decimal, denominator: Decimal, *, factor: Decimal = Decimal(1),
+                 complement: bool = False) -> bool:
+    """Whether ``value`` (at the precision it shows) can be ``factor * numerator / denominator`` —
+    or ``factor * (1 - numerator / denominator)`` with ``complement`` — for some numerator and
+    denominator within their own rounding. Non-negative inputs; a zero denominator always agrees."""
+    n_low, n_high = rounding_interval(numerator)
+    d_low, d_high = rounding_interval(denominator)
+    if d_low <= 0:
+        return True
+    low, high = max(n_low, Decimal(0)) / d_high, n_high / d_low
+    if complement:
+        low, high = 1 - high, 1 - low
+    v_low, v_high = rounding_interval(value)
+    return v_low <= high * factor and low * factor <= v_high
+
+
+def _check_ratio(problems: list[str], what: str, value, numerator, denominator, *, factor: Decimal = Decimal(1),
+                 complement: bool = False, expected: str) -> None:
+    if not all(isinstance(v, Decimal) and v.is_finite() for v in (value, numerator, denominator)):
+        return  # reported as a type problem already
+    if not ratio_agrees(value, numerator, denominator, factor=factor, complement=complement):
+        problems.append(f"{what} {value} does not match {expected}")
+
+
 def _text(problems: list[str], name: str, value, *, required: bool = True) -> None:
     if not isinstance(value, str) or (required and not value.strip()):
         problems.append(f"{name} must be a{' non-empty' if required else ''} text")
@@ -211,6 +239,12 @@ class E1Target:
                          f"{', '.join(INTENSITY_PHYSICAL_DENOMINATORS)} (got {d!r})")
         elif self.intensity_denominator is not None:
             p.append(f"{label}: an absolute target has no intensity_denominator")
+        if isinstance(self.base_value, Decimal) and self.base_value.is_finite() and self.base_value > 0:
+            # E1-4 §34(a): the reduction is measured against the base-year value.
+            _check_ratio(p, f"{label}: reduction", self.reduction_pct, self.target_value, self.base_value,
+                         factor=Decimal(100), complement=True,
+                         expected=f"(base value - target value) / base value = "
+                                  f"{(1 - self.target_value / self.base_value) * 100:.4g} %")
         return p
 
     @property
@@ -276,6 +310,13 @@ class E1Energy:
         if split:
             # Calculations 1.1 adds the split items that are present, so present ones must add up.
             _check_total(p, "Fossil energy consumption", self.fossil, split)
+        if isinstance(self.total, Decimal) and self.total.is_finite() and self.total > 0:
+            # AR 34: the shares are of total energy consumption, in percent.
+            for share, part in (("fossil_pct", self.fossil), ("nuclear_pct", self.nuclear),
+                                ("renewable_pct", self.renewable)):
+                if isinstance(part, Decimal) and part.is_finite():
+                    _check_ratio(p, f"Energy {share}", getattr(self, share), part, self.total, factor=Decimal(100),
+                                 expected=f"{share.removesuffix('_pct')} / total = {part / self.total * 100:.4g} %")
         return p
 
     @property
@@ -389,6 +430,14 @@ class E1Disclosure:
         _check_total(p, "Total GHG emissions (market-based)", self.total_market,
                      {"Scope 1": self.gross_scope1, "Scope 2 market-based": self.scope2_market,
                       "Scope 3": self.scope3_total})
+        if isinstance(self.net_revenue, Decimal) and self.net_revenue.is_finite() and self.net_revenue > 0:
+            # E1-6 §53: total GHG emissions / net revenue, in t CO2e per currency unit — a value per
+            # million (as the calculations may show it) would be tagged a million times too high.
+            for name, total in (("intensity_location", self.total_location), ("intensity_market", self.total_market)):
+                if isinstance(total, Decimal) and total.is_finite():
+                    _check_ratio(p, name, getattr(self, name), total, self.net_revenue,
+                                 expected=f"total / net revenue = {total / self.net_revenue:.6E} t CO2e per "
+                                          f"{self.currency} (per currency unit, not per million)")
 
         if not isinstance(self.energy, E1Energy):
             p.append("energy must be an E1Energy")

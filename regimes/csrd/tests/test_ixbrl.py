@@ -88,14 +88,16 @@ def disclosure(**changes) -> E1Disclosure:
         reporting_standard="ESRS Set 1 (Commission Delegated Regulation (EU) 2023/2772)",
         gross_scope1=s1, scope1_ets_pct=D("42.50"), scope2_location=s2l, scope2_market=s2m,
         scope3_by_category=SCOPE3, scope3_total=s3, total_location=s1 + s2l + s3, total_market=s1 + s2m + s3,
-        net_revenue=revenue,
-        intensity_location=((s1 + s2l + s3) / revenue).quantize(D("1E-9")),
-        intensity_market=((s1 + s2m + s3) / revenue).quantize(D("1E-9")),
-        energy=energy(), targets=(SCOPE1_TARGET, SCOPE3_INTENSITY_TARGET),
+        net_revenue=revenue, energy=energy(), targets=(SCOPE1_TARGET, SCOPE3_INTENSITY_TARGET),
         methodology="Emission factors: DESNZ 2024 for fuels, IEA 2024 for grids.\n\n"
                     "Scope 3 category 1 is spend-based (EXIOBASE 3.8).",
     )
     values.update(changes)
+    for intensity, total in (("intensity_location", "total_location"), ("intensity_market", "total_market")):
+        revenue = values["net_revenue"]
+        if intensity not in changes and isinstance(revenue, D) and revenue > 0 and isinstance(values[total], D):
+            values[intensity] = (values[total] / revenue).quantize(D("1E-9"))  # E1-6 §53: t CO2e per EUR
+        values.setdefault(intensity, D("0"))
     return E1Disclosure(**values)
 
 
@@ -396,12 +398,13 @@ def test_combined_scope_targets_have_no_single_scope_facts_and_all_scopes_map_to
 
 
 def test_two_targets_disagreeing_on_a_scope_fact_leave_it_out():
-    other = dataclasses.replace(SCOPE1_TARGET, identifier="GHG-9", base_value=D("14000"), target_year=2035)
+    other = dataclasses.replace(SCOPE1_TARGET, identifier="GHG-9", base_value=D("14000"), target_value=D("8120"),
+                                target_year=2035)
     facts = read_facts(render_e1_ixbrl(disclosure(targets=(SCOPE1_TARGET, other))))
     # different base values on the same Baseline member: neither is tagged as Scope 1 baseline
     assert not find(facts, "GrossScope1GreenhouseGasEmissions", **{YEAR_AXIS: "BaselineYearMember"})
     # the target years differ (2030, 2035), so each target-year fact stays
-    assert one(facts, "GrossScope1GreenhouseGasEmissions", **{YEAR_AXIS: "Milestone2035YearMember"}).value == D("8700")
+    assert one(facts, "GrossScope1GreenhouseGasEmissions", **{YEAR_AXIS: "Milestone2035YearMember"}).value == D("8120")
     # the per-target facts are all there
     assert one(facts, "MeasurableTargetAbsoluteValue", **target_dims("GHG-9", "BaselineYearMember")).value == D("14000")
 
@@ -505,6 +508,8 @@ def test_a_non_calendar_period_is_the_context_period():
     ({"period_end": date(2023, 12, 31)}, "ends"),
     ({"entity_name": "Acme\x00"}, "control character"),
     ({"targets": (SCOPE1_TARGET, SCOPE1_TARGET)}, "Target identifiers must be unique: GHG-1"),
+    # an intensity per EUR million where the taxonomy wants per EUR: a million times too high
+    ({"intensity_location": D("348.450")}, "intensity_location 348.450 does not match total / net revenue"),
 ])
 def test_it_refuses_figures_that_cannot_be_published(changes, message):
     with pytest.raises(DisclosureError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -526,12 +531,20 @@ def test_it_names_every_problem_at_once():
     ({"scopes": {"scope4"}}, "scopes Scope values"),
     ({"identifier": "a,b"}, "without commas"),
     ({"base_value": 15000}, "must be a Decimal"),
+    ({"target_value": D("9700")}, "reduction 42.0 does not match"),  # 15000 -> 9700 is 35.3 %
+    ({"reduction_pct": D("0.42")}, "reduction 0.42 does not match"),  # a ratio where percent is expected
 ])
 def test_a_target_refuses_inconsistent_definitions(changes, message):
     values = {f.name: getattr(SCOPE1_TARGET, f.name) for f in dataclasses.fields(E1Target)}
     values.update(changes)
     with pytest.raises(DisclosureError, match=message):
         E1Target(**values)
+
+
+def test_energy_shares_must_be_percentages_of_the_total():
+    with pytest.raises(DisclosureError, match="Energy fossil_pct 0.7245 does not match"):
+        energy(fossil_pct=D("0.7245"))
+    assert energy(fossil_pct=D("72"), nuclear_pct=D("5"), renewable_pct=D("23")).fossil_pct == D("72")
 
 
 def test_energy_totals_must_add_up():
