@@ -388,7 +388,7 @@ class E1Disclosure:
         _text(p, "Entity name", self.entity_name)
         _text(p, "Reporting standard", self.reporting_standard)
         if self.lei:
-            if not lei_is_valid(self.lei):
+            if not isinstance(self.lei, str) or not lei_is_valid(self.lei.strip().upper()):
                 p.append(f"LEI '{self.lei}' is not valid (ISO 17442: 20 characters with check digits)")
         elif not (self.local_identifier or "").strip():
             p.append("An LEI or a local identifier is needed to identify the undertaking")

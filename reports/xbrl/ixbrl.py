@@ -246,7 +246,7 @@ class InlineXbrlDocument:
         if stylesheet:
             etree.SubElement(self.head, _qn(NS_XHTML, "style"), type="text/css").text = stylesheet
         self.body = etree.SubElement(self.root, _qn(NS_XHTML, "body"))
-        # The header lives in a hidden div at the top of the body (Inline XBRL 1.1 §4.1.1).
+        # ix:header may sit anywhere in the body; a display:none div at the top keeps it out of sight.
         self._header_holder = etree.SubElement(self.body, _qn(NS_XHTML, "div"), style="display:none")
         self._contexts: dict[_ContextKey, etree._Element] = {}
         self._context_ids: set[str] = set()
