@@ -33,7 +33,6 @@ SHARED_APPS = [
     "factortrace.core",
     "factortrace.accounts",
     "factors",
-    "regimes.base",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -60,6 +59,7 @@ TENANT_APPS = [
     "factortrace.api",
     "factors.custom",
     "reports",
+    "regimes.base",
     "regimes.csrd",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -5,3 +5,11 @@ class CsrdConfig(AppConfig):
     name = "regimes.csrd"
     label = "csrd"
     verbose_name = "CSRD / ESRS E1"
+
+    def ready(self):
+        from regimes.base.registry import register
+
+        from . import report  # noqa: F401 — registers the report kinds
+        from .regime import CSRD
+
+        register(CSRD)

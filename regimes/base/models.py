@@ -1,0 +1,57 @@
+"""Tenant-schema models every regime shares: bulk import jobs."""
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from factortrace.core.models import user_ref
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way in: validated row by row, then committed all or nothing.
+
+    The file is kept under the tenant's schema folder with its SHA-256; the error file (row,
+    column, reason) is kept next to it when validation fails. Nothing is half-imported.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        VALIDATING = "validating", "Validating"
+        COMMITTING = "committing", "Saving"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    regime = models.CharField(max_length=20, db_index=True)
+    kind = models.CharField(max_length=60, help_text="Importer code, e.g. csrd.activities")
+    parameters = models.JSONField(default=dict, blank=True)
+    file = models.FileField(max_length=300)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=200, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors_file = models.FileField(max_length=300, blank=True)
+    errors_preview = models.JSONField(default=list, blank=True, help_text="First errors, shown on the page")
+    error = models.TextField(blank=True, help_text="A problem with the file as a whole")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = user_ref(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
