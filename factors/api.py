@@ -22,7 +22,7 @@ from .fields import ExactDecimalField
 from .filters import BenchmarkFilter, CustomFactorFilter, EmissionFactorFilter, GwpFilter
 from .forms import ResolveForm
 from .models import CbamBenchmark, EmissionFactor, FactorSource, GlobalWarmingPotential
-from .selectors import other_editions
+from .selectors import LIST_DEFERRED, other_editions
 from .services import Resolution, factor_snapshot, grid_electricity_factor, resolve_factor
 
 
@@ -143,8 +143,10 @@ class EmissionFactorViewSet(TenantReadOnlyViewSet):
     lookup_value_regex = r"\d+"
 
     def base_queryset(self):
-        return (EmissionFactor.objects.select_related("source")
-                .order_by("source__priority", "source__dataset", "-source__year", "id"))
+        queryset = EmissionFactor.objects.select_related("source")
+        if self.action != "retrieve":
+            queryset = queryset.defer(*LIST_DEFERRED)
+        return queryset.order_by("source__priority", "source__dataset", "-source__year", "id")
 
     def get_serializer_class(self):
         return EmissionFactorDetailSerializer if self.action == "retrieve" else EmissionFactorSerializer

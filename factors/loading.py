@@ -13,8 +13,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection, models, transaction
-from django.db.models import ProtectedError
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -96,22 +95,34 @@ def load_source(spec: SourceSpec, *, force: bool = False) -> LoadResult:
 
 
 def _sync(model: type[models.Model], source: FactorSource, records: list) -> int:
-    """Upsert ``records`` of ``model`` for ``source``; delete the ones that disappeared. Returns deletions."""
+    """Upsert ``records`` of ``model`` for ``source``; delete the ones that disappeared. Returns deletions.
+
+    Deletion is one SQL statement checked by the database itself: regimes' records in *every*
+    tenant schema point at factors with foreign keys, which Django's delete collector (running in
+    the public schema) cannot see — PostgreSQL can, so a referenced factor is refused, not lost.
+    """
+    keys = [record.external_id for record in records]
     if records:
         names = [f.name for f in dataclasses.fields(records[0])]
         update_fields = [name for name in names if name != "external_id"]
         objects = [model(source=source, **dataclasses.asdict(record)) for record in records]
         model.objects.bulk_create(objects, batch_size=BATCH_SIZE, update_conflicts=True,
                                   unique_fields=["source", "external_id"], update_fields=update_fields)
-    stale = model.objects.filter(source=source).exclude(external_id__in=[r.external_id for r in records])
+    stale = model.objects.filter(source=source).exclude(external_id__in=keys)
+    examples = list(stale.order_by("external_id").values_list("external_id", flat=True)[:10])
+    if not examples:
+        return 0
+    table = connection.ops.quote_name(model._meta.db_table)
     try:
-        deleted, _ = stale.delete()
-    except ProtectedError as exc:
-        keys = sorted({obj.external_id for obj in stale[:20]})
-        raise LoadError(f"{source.code}: {stale.count()} {model._meta.verbose_name_plural} are no longer in the file "
-                        f"but calculated records still point at them (e.g. {keys}); keep the old edition or move "
-                        "those records first") from exc
-    return deleted
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fail here, not at commit
+            cursor.execute(f"DELETE FROM {table} WHERE source_id = %s AND NOT (external_id = ANY(%s))",
+                           [source.pk, keys])
+            return cursor.rowcount
+    except IntegrityError as exc:
+        raise LoadError(f"{source.code}: {model._meta.verbose_name_plural} no longer in the file are still used by "
+                        f"calculated records (e.g. {examples}); keep the old edition or move those records first"
+                        ) from exc
 
 
 def _link_supersessions() -> None:

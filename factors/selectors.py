@@ -58,8 +58,14 @@ def factor_search(queryset: QuerySet, text: str, *, prefix: bool = True) -> Quer
             .order_by("-relevance", "source__priority", "-source__year", "id"))
 
 
+# Columns a result list never shows: leaving them out halves the bytes read per matching row.
+LIST_DEFERRED = ("search", "notes", "conversion", "published", "keywords", "source__description",
+                 "source__attribution", "source__file_name", "source__counts")
+
+
 def library() -> QuerySet:
-    return EmissionFactor.objects.select_related("source")
+    """Emission factors with their source, ready for result lists (heavy text columns deferred)."""
+    return EmissionFactor.objects.select_related("source").defer(*LIST_DEFERRED)
 
 
 def facet_counts(queryset: QuerySet, field: str, *, limit: int = 12) -> list[dict]:

@@ -97,6 +97,20 @@ _ALIASES = {
     "gbp": "GBP", "£": "GBP", "chf": "CHF",
 }
 
+# Spellings found in suppliers' files and invoices (added with the factor library; aliases only).
+_ALIASES.update({
+    "kilowatt-hour": "kilowatt_hour", "kilowatt-hours": "kilowatt_hour", "megawatt-hour": "megawatt_hour",
+    "megawatt-hours": "megawatt_hour", "million btu": "mmBtu", "metric tonne": "tonne", "metric tonnes": "tonne",
+    "tonne-kilometre": "tonne * kilometer", "tonne-kilometres": "tonne * kilometer",
+    "tonne kilometres": "tonne * kilometer", "tonnes.km": "tonne * kilometer",
+    "passenger-kilometre": "passenger * kilometer", "passenger-kilometres": "passenger * kilometer",
+    "passenger kilometres": "passenger * kilometer", "passenger-miles": "passenger * mile",
+    "passenger miles": "passenger * mile", "vehicle-miles": "vehicle * mile", "vehicle miles": "vehicle * mile",
+    "vehicle-kilometres": "vehicle * kilometer", "vehicle km": "vehicle * kilometer",
+    "ton-miles": "short_ton * mile", "short ton-miles": "short_ton * mile", "short ton mile": "short_ton * mile",
+    "room nights": "room_night", "room-nights": "room_night",
+})
+
 _CV_PATTERN = re.compile(r"\s*\((gross|net)(?:\s*cv)?\)\s*$|\s+(gross|net)(?:\s*cv)?\s*$", re.IGNORECASE)
 
 # The choices offered in forms (value, label).

@@ -63,3 +63,24 @@ def test_currency_needs_an_explicit_rate():
     assert convert_currency(Decimal("2"), "kEUR", "USD", rate=Decimal("1.10")) == Decimal("2200.00")
     with pytest.raises(UnitError):
         convert_currency(Decimal("1"), "kg", "USD", rate=Decimal("1"))
+
+
+@pytest.mark.parametrize("spelling, canonical_spelling", [
+    ("kilowatt-hours", "kWh"), ("megawatt-hours", "MWh"), ("million btu", "mmBtu"), ("metric tonnes", "tonnes"),
+    ("tonne-kilometres", "tonne.km"), ("tonnes.km", "tonne.km"), ("passenger-kilometres", "passenger.km"),
+    ("passenger miles", "passenger.mile"), ("vehicle-miles", "vehicle-mile"), ("vehicle-kilometres", "vehicle-km"),
+    ("short ton-miles", "ton-mile"), ("room nights", "room per night"),
+])
+def test_aliases_added_for_the_factor_library(spelling, canonical_spelling):
+    assert canonical(spelling) == canonical(canonical_spelling)
+    assert conversion_factor(spelling, canonical_spelling) == Decimal(1)
+
+
+@pytest.mark.parametrize("unit", [
+    # Every activity unit the shipped factor library uses parses.
+    "km", "miles", "kg", "tonnes", "tonne.km", "passenger.km", "litres", "kWh (Net CV)", "kWh (Gross CV)",
+    "Room per night", "GJ", "kWh", "cubic metres", "per FTE Working Hour", "million litres", "mmBtu (Gross CV)",
+    "mmBtu", "short ton", "scf", "gallon", "vehicle-mile", "short ton-mile", "passenger-mile", "USD", "EUR", "tonne",
+])
+def test_library_units_parse(unit):
+    canonical(unit)
