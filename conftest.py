@@ -128,3 +128,13 @@ def in_tenant():
 
 
 from tests.live import browser, celery_worker, demo_tenant, page, web_server  # noqa: E402,F401 — shared fixtures
+
+
+@pytest.fixture(scope="session")
+def factor_library(django_db_setup, django_db_blocker):
+    """The whole shipped factor library, loaded once per session into the test database
+    (about 15 s). Tests of regimes that calculate with real factors request it."""
+    from factors.loading import load_sources
+
+    with django_db_blocker.unblock():
+        return {result.code: result for result in load_sources()}

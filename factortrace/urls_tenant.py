@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("factortrace.api.urls")),
     path("factors/", include("factors.urls")),
     path("reports/", include("reports.urls")),
+    path("csrd/", include("regimes.csrd.urls")),
     path("audit/", include("factortrace.audit.urls")),
     path("account/api-keys/", api_pages.api_keys, name="api_keys"),
     path("account/api-keys/<int:pk>/revoke/", api_pages.api_key_revoke_view, name="api_key_revoke"),

@@ -48,9 +48,9 @@ def _nice_max(value: float) -> float:
     return 10 * exponent
 
 
-def _svg(width: int, height: int, title: str, body: str, desc: str = "") -> SafeString:
+def _svg(width: int, height: int, title: str, body: str, desc: str = "", kind: str = "") -> SafeString:
     return mark_safe(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'<svg class="chart{" chart-" + kind if kind else ""}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
         f"<title>{escape(title)}</title><desc>{escape(desc or title)}</desc>{body}</svg>")
 
@@ -126,7 +126,8 @@ def donut(items: Sequence[Item], *, title: str, size: int = 200, hole: float = 0
     r = size / 2
     if not items or total <= 0:
         return _svg(size, size, title, f'<circle cx="{r}" cy="{r}" r="{r - 2}" fill="{GRID}"/>'
-                    f'<text x="{r}" y="{r + 4}" text-anchor="middle" fill="{TEXT}" font-size="13">No data</text>')
+                    f'<text x="{r}" y="{r + 4}" text-anchor="middle" fill="{TEXT}" font-size="13">No data</text>',
+                    kind="donut")
     parts, angle = [], -math.pi / 2
     inner = r * hole
     for n, item in enumerate(items):
@@ -145,7 +146,7 @@ def donut(items: Sequence[Item], *, title: str, size: int = 200, hole: float = 0
     parts.append(f'<circle cx="{r}" cy="{r}" r="{inner:.1f}" fill="#ffffff"/>'
                  f'<text x="{r}" y="{r + 6}" text-anchor="middle" fill="#1b2623" font-size="18" '
                  f'font-weight="bold">{escape(_fmt(total))}</text>')
-    return _svg(size, size, title, "".join(parts))
+    return _svg(size, size, title, "".join(parts), kind="donut")
 
 
 def line(points: Sequence[tuple[str, Decimal | float]], *, title: str, unit: str = "", width: int = 640,

@@ -139,11 +139,11 @@ class ActivityRecord(ComplianceModel):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="activities")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="activities")
     scope = models.CharField(max_length=1, choices=Scope.choices, db_index=True)
-    scope1_type = models.CharField(max_length=12, choices=Scope1Type.choices, blank=True)
-    energy_type = models.CharField(max_length=12, choices=EnergyType.choices, blank=True,
+    scope1_type = models.CharField("Scope 1 type", max_length=12, choices=Scope1Type.choices, blank=True)
+    energy_type = models.CharField("Purchased energy", max_length=12, choices=EnergyType.choices, blank=True,
                                    help_text="Scope 2: what was purchased")
-    scope3_category = models.PositiveSmallIntegerField(choices=SCOPE3_CATEGORIES, null=True, blank=True,
-                                                       db_index=True)
+    scope3_category = models.PositiveSmallIntegerField("Scope 3 category", choices=SCOPE3_CATEGORIES, null=True,
+                                                       blank=True, db_index=True)
     description = models.CharField(max_length=300)
     quantity = models.DecimalField(max_digits=24, decimal_places=6)
     unit = models.CharField(max_length=40)
@@ -160,7 +160,7 @@ class ActivityRecord(ComplianceModel):
     ch4_kg = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     n2o_kg = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     other_kg = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
-    ets_regulated = models.BooleanField(default=False,
+    ets_regulated = models.BooleanField("Under an emission trading scheme", default=False,
                                         help_text="Scope 1 emissions covered by a regulated emission trading scheme "
                                                   "(EU ETS) — E1-6 §48(b)")
     data_quality = models.CharField(max_length=12, choices=Quality.choices, default=Quality.CALCULATED)

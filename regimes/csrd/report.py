@@ -150,7 +150,10 @@ def factors_used(period: ReportingPeriod) -> list[FactorUse]:
         key = (snapshot.get("source_code"), snapshot.get("external_id"), snapshot.get("value"))
         entry = seen.setdefault(key, {**snapshot, "lines": 0})
         entry["lines"] += 1
-    return sorted((FactorUse(e.get("source", ""), e.get("edition", ""), e.get("licence", ""),
+    from factors.models import FactorSource  # noqa: PLC0415
+
+    labels = dict(FactorSource.objects.values_list("code", "short_name"))
+    return sorted((FactorUse(labels.get(e.get("source_code")) or e.get("source", ""), e.get("edition", ""), e.get("licence", ""),
                              e.get("attribution", ""), e.get("external_id", ""), e.get("activity", ""),
                              e.get("value", ""), e.get("unit", ""), e["lines"]) for e in seen.values()),
                   key=lambda f: (f.source, f.external_id))
@@ -199,18 +202,19 @@ def _scope3_rows(disclosure: E1Disclosure) -> list[tuple[int, str, Decimal]]:
     return [(n, SCOPE3_CATEGORY_NAMES[n], v) for n, v in sorted(disclosure.scope3_by_category.items())]
 
 
-def chart_context(figures: PeriodFigures, disclosure: E1Disclosure) -> dict:
-    """The SVG charts the dashboard and the PDF share."""
-    scopes = [charts.Item("Scope 1", disclosure.gross_scope1), charts.Item("Scope 2 (market)", disclosure.scope2_market),
-              charts.Item("Scope 3", disclosure.scope3_total)]
-    scope3 = [charts.Item(f"{n} · {name}", value) for n, name, value in _scope3_rows(disclosure)]
-    energy = [charts.Item("Fossil", disclosure.energy.fossil, "#7f8c8d"),
-              charts.Item("Nuclear", disclosure.energy.nuclear, "#8e44ad"),
-              charts.Item("Renewable", disclosure.energy.renewable, "#0f6b4f")]
+def chart_context(figures: PeriodFigures) -> dict:
+    """The SVG charts the dashboard and the PDF share (one picture, two places)."""
+    totals, mix = figures.totals, figures.energy
+    scopes = [charts.Item("Scope 1", totals.scope1_t), charts.Item("Scope 2 (market-based)", totals.scope2_market_t),
+              charts.Item("Scope 3", totals.scope3_t)]
+    scope3 = [charts.Item(f"{n} · {SCOPE3_CATEGORY_NAMES[n]}", value)
+              for n, value in sorted(totals.scope3_by_category_t.items())]
+    energy = [charts.Item("Fossil", mix.fossil_mwh, "#7f8c8d"), charts.Item("Nuclear", mix.nuclear_mwh, "#8e44ad"),
+              charts.Item("Renewable", mix.renewable_mwh, "#0f6b4f")]
     return {
         "scope_donut": charts.donut(scopes, title="Total GHG emissions (market-based) by scope, t CO2e"),
         "scope_legend": charts.legend(scopes),
-        "scope3_bars": charts.hbar(scope3, title="Scope 3 by category, t CO2e", unit="t", width=660),
+        "scope3_bars": charts.hbar(scope3, title="Scope 3 by category, t CO2e", unit="t", width=600),
         "energy_donut": charts.donut(energy, title="Energy consumption by source, MWh", size=180),
         "energy_legend": charts.legend(energy),
     }
@@ -222,7 +226,7 @@ def _render_pdf(data: dict, ctx: RenderContext) -> bytes:
         "d": disclosure, "period": data["period"], "figures": data["figures"], "targets": data["targets"],
         "factors": data["factors"], "activity_count": data["activity_count"], "generated_at": ctx.generated_at,
         "report": ctx.report, "tenant": ctx.tenant, "scope3_rows": _scope3_rows(disclosure),
-        **chart_context(data["figures"], disclosure)})
+        **chart_context(data["figures"])})
 
 
 register(ReportKind(

@@ -1,0 +1,158 @@
+"""CSRD services with the real factor library: resolution, snapshots, locking, audit, soft delete."""
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from factortrace.audit.models import AuditEntry
+from factortrace.audit.services import audited_restore
+from factors.models import EmissionFactor
+from regimes.csrd import services
+from regimes.csrd.models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod
+from regimes.csrd.selectors import period_figures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(tenant_a, people, in_tenant, factor_library):
+    with in_tenant(tenant_a):
+        owner = people["officer"]
+        period = services.period_save(period=ReportingPeriod(name="FY2024", year=2024, start=dt.date(2024, 1, 1),
+                                                             end=dt.date(2024, 12, 31), net_revenue=D("10000000")),
+                                      actor=owner)
+        leeds = services.facility_save(facility=Facility(name="Leeds", country="GB"), actor=owner)
+        ohio = services.facility_save(facility=Facility(name="Ohio", country="US", grid_region="RFCW"), actor=owner)
+        yield {"period": period, "leeds": leeds, "ohio": ohio, "actor": owner}
+
+
+def _desnz_2024(external_id):
+    return EmissionFactor.objects.get(source__code="desnz-2024", external_id=external_id)
+
+
+def test_activity_with_a_library_factor_is_calculated_and_snapshotted(setup):
+    activity = services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="1", scope1_type="stationary",
+        description="Boilers", quantity=D("120000"), unit="kWh (Gross CV)", factor=_desnz_2024("1_100_1004_6_1")),
+        actor=setup["actor"])
+    # 120 000 kWh × 0.18290 kg CO2e/kWh (DESNZ 2024) = 21 948 kg; CO2 part × 0.18253 = 21 903.6 kg
+    assert activity.emissions_kg == D("21948")
+    assert activity.co2_kg == D("21903.6")
+    snap = activity.factor_snapshot
+    assert (snap["value"], snap["unit"], snap["source_code"], snap["external_id"]) == \
+        ("0.1829", "kWh (Gross CV)", "desnz-2024", "1_100_1004_6_1")
+    assert AuditEntry.objects.filter(action="csrd.activity.created", object_id=str(activity.pk)).exists()
+
+
+def test_scope2_electricity_resolves_the_grid_factor_of_the_facility_region(setup):
+    uk = services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="2", energy_type="electricity",
+        description="Grid electricity", quantity=D("250000"), unit="kWh"), actor=setup["actor"])
+    # DESNZ 2024 UK electricity 0.20705 kg/kWh → 51 762.5 kg
+    assert uk.factor.external_id == "7_400_4000_5_1" and uk.emissions_kg == D("51762.5")
+    assert "DESNZ" in uk.factor_reason
+    us = services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["ohio"], scope="2", energy_type="electricity",
+        description="Grid electricity", quantity=D("1"), unit="MWh"), actor=setup["actor"])
+    assert us.factor.region == "RFCW" and us.factor.source.code == "epa-hub-2024"
+
+
+def test_keywords_resolve_a_factor_and_say_why(setup):
+    activity = services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="1", scope1_type="mobile",
+        description="Vans", quantity=D("1000"), unit="litres"), actor=setup["actor"], keywords="diesel average biofuel")
+    assert activity.factor is not None and activity.factor.unit == "litres"
+    assert activity.factor_reason
+
+
+def test_a_later_edition_never_changes_a_past_result(setup):
+    factor = _desnz_2024("1_100_1004_6_1")
+    activity = services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="1", scope1_type="stationary", description="Boilers",
+        quantity=D("1000"), unit="kWh (Gross CV)", factor=factor), actor=setup["actor"])
+    # The publisher "corrects" the factor in the library…
+    EmissionFactor.objects.filter(pk=factor.pk).update(kgco2e_per_unit=D("0.5"))
+    # …editing the quantity keeps the snapshot the record was calculated with.
+    activity.quantity = D("2000")
+    activity = services.activity_save(activity=activity, actor=setup["actor"])
+    assert activity.factor_snapshot["value"] == "0.1829"
+    assert activity.emissions_kg == D("365.8")
+
+
+def test_unit_errors_name_both_units(setup):
+    with pytest.raises(ValidationError) as excinfo:
+        services.activity_save(activity=ActivityRecord(
+            period=setup["period"], facility=setup["leeds"], scope="1", scope1_type="stationary",
+            description="Boilers", quantity=D("1"), unit="litres", factor=_desnz_2024("1_100_1004_6_1")),
+            actor=setup["actor"])
+    assert "'litres' (volume)" in str(excinfo.value) and "kWh (Gross CV)" in str(excinfo.value)
+
+
+def test_scope_rules_are_enforced(setup):
+    with pytest.raises(ValidationError, match="Scope 1 needs a type"):
+        services.activity_save(activity=ActivityRecord(
+            period=setup["period"], facility=setup["leeds"], scope="1", description="x", quantity=D("1"),
+            unit="kWh", factor=_desnz_2024("7_400_4000_5_1")), actor=setup["actor"])
+    with pytest.raises(ValidationError, match="category"):
+        services.activity_save(activity=ActivityRecord(
+            period=setup["period"], facility=setup["leeds"], scope="3", description="x", quantity=D("1"),
+            unit="kWh", factor=_desnz_2024("7_400_4000_5_1")), actor=setup["actor"])
+
+
+def test_a_locked_period_refuses_every_change(setup):
+    activity = services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="2", energy_type="electricity",
+        description="Grid", quantity=D("10"), unit="kWh"), actor=setup["actor"])
+    services.period_set_status(period=setup["period"], status="locked", actor=setup["actor"])
+    assert AuditEntry.objects.filter(action="csrd.period.locked").exists()
+    activity.quantity = D("20")
+    with pytest.raises(services.PeriodLocked, match="FY2024 is locked"):
+        services.activity_save(activity=activity, actor=setup["actor"])
+    with pytest.raises(services.PeriodLocked):
+        services.activity_delete(activity=activity, actor=setup["actor"])
+    with pytest.raises(services.PeriodLocked):
+        services.instrument_save(instrument=ContractualInstrument(
+            period=setup["period"], facility=setup["leeds"], kind="go", quantity_mwh=D("1")), actor=setup["actor"])
+    period = setup["period"]
+    period.net_revenue = D("1")
+    with pytest.raises(services.PeriodLocked):
+        services.period_save(period=period, actor=setup["actor"])
+    assert ActivityRecord.objects.get(pk=activity.pk).quantity == D("10")
+
+
+def test_soft_delete_hides_and_restore_brings_back(setup):
+    activity = services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="2", energy_type="electricity",
+        description="Grid", quantity=D("1000"), unit="kWh"), actor=setup["actor"])
+    services.activity_delete(activity=activity, actor=setup["actor"])
+    assert not ActivityRecord.objects.filter(pk=activity.pk).exists()
+    assert ActivityRecord.all_objects.get(pk=activity.pk).deleted_by == setup["actor"]
+    assert period_figures(setup["period"]).totals.scope2_location_t == 0
+    audited_restore(ActivityRecord.all_objects.get(pk=activity.pk), actor=setup["actor"])
+    assert period_figures(setup["period"]).totals.scope2_location_t == D("0.20705")
+    actions = list(AuditEntry.objects.filter(object_id=str(activity.pk), object_type="csrd.activityrecord")
+                   .order_by("sequence").values_list("action", flat=True))
+    assert actions == ["csrd.activity.created", "csrd.activity.deleted", "csrd.activity.restored"]
+
+
+def test_market_based_uses_the_instruments_of_the_site(setup):
+    services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="2", energy_type="electricity",
+        description="Grid", quantity=D("250000"), unit="kWh"), actor=setup["actor"])
+    services.instrument_save(instrument=ContractualInstrument(
+        period=setup["period"], facility=setup["leeds"], kind="go", quantity_mwh=D("100"), emission_rate=D("0")),
+        actor=setup["actor"])
+    totals = period_figures(setup["period"]).totals
+    # Location: 250 000 × 0.20705 = 51.7625 t. Market: 100 MWh at 0, 150 000 kWh at the grid
+    # average (no residual mix loaded) 0.20705 = 31.0575 t.
+    assert totals.scope2_location_t == D("51.7625")
+    assert totals.scope2_market_t == D("31.0575")
+
+
+def test_facilities_in_use_cannot_be_deleted(setup):
+    services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="2", energy_type="electricity",
+        description="Grid", quantity=D("1"), unit="kWh"), actor=setup["actor"])
+    with pytest.raises(ValidationError, match="has activities"):
+        services.facility_delete(facility=setup["leeds"], actor=setup["actor"])
