@@ -44,7 +44,7 @@ setup: venv
 	$(SERVICES) exec -- $(PY) manage.py platform_setup
 
 test: venv sysdeps
-	$(SERVICES) exec -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(SERVICES) exec -- sh -c '$(PY) manage.py platform_setup && $(PY) -m pytest $(PYTEST_ARGS)'
 
 services-up: venv
 	$(SERVICES) up
