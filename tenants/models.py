@@ -76,6 +76,24 @@ class Tenant(TenantMixin):
     def __str__(self) -> str:
         return self.name
 
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Clone the migrated ``_template`` schema, data included — its ``django_migrations`` rows
+        say exactly which migrations the copy has, so replaying them as fakes (what django-tenants
+        does after a clone, ~0.3 s) adds nothing. Without a template, django-tenants migrates."""
+        from django.db import connection  # noqa: PLC0415
+        from django_tenants.clone import CloneSchema  # noqa: PLC0415
+        from django_tenants.utils import get_tenant_base_schema, schema_exists  # noqa: PLC0415
+
+        base = get_tenant_base_schema()
+        if not (sync_schema and base and schema_exists(base)):
+            return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema,
+                                         verbosity=verbosity)
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        CloneSchema().clone_schema(base, self.schema_name, self.clone_mode)
+        connection.set_schema_to_public()
+        return True
+
     @staticmethod
     def schema_for_slug(slug: str) -> str:
         return slug.replace("-", "_")

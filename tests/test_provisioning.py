@@ -28,6 +28,13 @@ def test_tenant_create_command_makes_a_usable_tenant(tenancy, client_for, capsys
             assert cursor.fetchone()[0] == 2
         assert verify_chain().ok
     connection.set_schema_to_public()
+    # The clone carries the template's migration records: nothing is left to apply.
+    from django.db.migrations.executor import MigrationExecutor
+
+    with schema_context("delta_foods"):
+        executor = MigrationExecutor(connection)
+        assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    connection.set_schema_to_public()
     response = client_for(owner.user, tenant).get("/")
     assert response.status_code == 200 and b"Delta Foods" in response.content
 
