@@ -55,6 +55,14 @@ class CustomFactorForm(forms.ModelForm):
             "tenant_notes": forms.Textarea(attrs={"rows": 3}),
             "unit": forms.TextInput(attrs={"list": "unit-choices", "autocomplete": "off"}),
         }
+        labels = {"kgco2e_per_unit": "kg CO2e per unit", "co2": "CO2 (kg CO2e per unit)",
+                  "ch4": "CH4 (kg CO2e per unit)", "n2o": "N2O (kg CO2e per unit)", "gwp_basis": "GWP basis"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [("", "Not stated")] + [choice for choice in Scope.choices if choice[0]]
+        self.fields["gwp_basis"].choices = [("", "Not stated / CO2 only")] + [c for c in self.fields[
+            "gwp_basis"].choices if c[0]]
 
     def clean_unit(self):
         return _clean_unit(self.cleaned_data["unit"])

@@ -83,6 +83,15 @@ class FactorSource(models.Model):
     def is_superseded(self) -> bool:
         return self.superseded_by_id is not None
 
+    @property
+    def files_label(self) -> str:
+        """'desnz_flat_2024.csv', or '13 files in us_epa_ghg_emission_factors_hub/2024' for a folder."""
+        names = [name.strip() for name in self.file_name.split(",") if name.strip()]
+        if len(names) == 1:
+            return names[0].rsplit("/", 1)[-1]
+        folders = {name.rsplit("/", 1)[0] for name in names}
+        return f"{len(names)} files in {folders.pop()}" if len(folders) == 1 else f"{len(names)} files"
+
 
 class EmissionFactor(models.Model):
     """kg CO2e per one ``unit`` of an activity, from one source edition."""
@@ -161,6 +170,11 @@ class EmissionFactor(models.Model):
     @property
     def hierarchy(self) -> list[str]:
         return [level for level in (self.level1, self.level2, self.level3, self.level4) if level]
+
+    @property
+    def context_path(self) -> list[str]:
+        """The category levels that add something to the activity name (for lists and headings)."""
+        return [level for level in self.hierarchy if level != self.activity and level not in self.activity]
 
     @property
     def gas_breakdown(self) -> list[tuple[str, object]]:

@@ -265,7 +265,7 @@ def describe(factor) -> str:
     source = getattr(factor, "source", None)
     origin = f"{source.label}, {source.edition}" if source else (
         f"supplier-specific ({factor.supplier})" if getattr(factor, "kind", "") == "supplier" else "tenant custom")
-    return f"'{factor.activity}' ({origin}), {factor.kgco2e_per_unit} kg CO2e per {factor.unit}"
+    return f"'{factor.activity}' ({origin}), {factor.kgco2e_per_unit} kg CO2e / {factor.unit}"
 
 
 def _reason(best: Candidate, candidates: list[Candidate], query: dict) -> str:

@@ -67,6 +67,10 @@ class CustomFactor(ComplianceModel):
         return [level for level in (self.level1, self.level2, self.level3, self.level4) if level]
 
     @property
+    def context_path(self) -> list[str]:
+        return [level for level in self.hierarchy if level != self.activity and level not in self.activity]
+
+    @property
     def gas_breakdown(self) -> list[tuple[str, object]]:
         return [(label, value) for label, value in (("CO2", self.co2), ("CH4", self.ch4), ("N2O", self.n2o),
                                                     ("Other", self.other)) if value is not None]

@@ -91,7 +91,7 @@ SOURCES: list[SourceSpec] = [
         description=("Country-specific default embedded emissions (direct, indirect, total) per CN code and "
                      "production route, t CO2e per t (stored as kg CO2e per tonne). Corrected retroactively by "
                      "IR (EU) 2026/1740."),
-        files=("eu_cbam/cbam_default_values_ir_2025_2621_annex_i.csv",), parse=cbam.parse_defaults, priority=10,
+        files=("eu_cbam/cbam_default_values_ir_2025_2621_annex_i.csv",), parse=cbam.parse_defaults, priority=12,
         superseded_by="cbam-defaults-ir-2026-1740"),
     SourceSpec(
         code="cbam-defaults-ir-2026-1740", short_name="CBAM IR 2026/1740", dataset="cbam-defaults",
@@ -105,7 +105,7 @@ SOURCES: list[SourceSpec] = [
         description=("The corrected default values (Taiwan stainless steel, Other Countries 7226 20 00, TARIC codes "
                      "for clinker, cement and calcined clay, production routes). No mark-up columns: the mark-up "
                      "is applied to the total."),
-        files=("eu_cbam/cbam_default_values_ir_2026_1740_annex_i.csv",), parse=cbam.parse_defaults, priority=10),
+        files=("eu_cbam/cbam_default_values_ir_2026_1740_annex_i.csv",), parse=cbam.parse_defaults, priority=12),
     SourceSpec(
         code="cbam-precursors-ir-2025-2621", short_name="CBAM Annex IV 2025/2621", dataset="cbam-precursors",
         name="CBAM default values for precursors of unknown origin (Annex IV)",

@@ -25,3 +25,11 @@ def scope_label(value: str) -> str:
 def words(value: str) -> str:
     """snake_case → words ('emission_factors' → 'emission factors')."""
     return str(value).replace("_", " ")
+
+
+@register.filter
+def host(url: str) -> str:
+    """'https://www.gov.uk/government/…' → 'www.gov.uk' (a short, honest link text)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url or "").netloc or url

@@ -19,7 +19,16 @@ def factor_library(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def library(factor_library, db):
-    """Per-test access to the loaded library (inside the test's transaction)."""
+    """Per-test access to the loaded library (inside the test's transaction).
+
+    A ``transaction=True`` test elsewhere in the session flushes every table, the library's too:
+    if that happened, load it again (inside this test's transaction, so only for this test).
+    """
+    from factors.loading import load_sources
+    from factors.models import EmissionFactor
+
+    if not EmissionFactor.objects.exists():
+        return {result.code: result for result in load_sources()}
     return factor_library
 
 

@@ -139,3 +139,26 @@ def test_the_command_reports_file_accounting_when_it_loads(library, capsys):
     out = capsys.readouterr().out
     assert "12,540 rows, 10,910 with a value, 755 '–' (use the Other Countries and Territories value); " \
            "875 heading row (no value)" in out
+
+
+def test_a_factor_still_used_by_a_tenant_record_is_not_deleted(library, tenant_a, in_tenant):
+    """Regimes keep foreign keys to factors in every tenant schema; PostgreSQL, not Django's
+    collector (which runs in the public schema), is what sees them."""
+    from django.db import connection
+
+    world = factor("ember-grid", "World")
+    with in_tenant(tenant_a), connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE test_factor_use (id serial PRIMARY KEY, factor_id bigint NOT NULL "
+                       "REFERENCES public.factors_emissionfactor (id) DEFERRABLE INITIALLY DEFERRED)")
+        cursor.execute("INSERT INTO test_factor_use (factor_id) VALUES (%s)", [world.pk])
+    spec = source_spec("ember-grid")
+
+    def parse_without_world(s):
+        parsed = spec.parse(s)
+        parsed.factors = [r for r in parsed.factors if r.external_id != "World"]
+        return parsed
+
+    with pytest.raises(LoadError, match=r"still used by calculated records \(e.g. \['World'\]\)"):
+        load_source(dataclasses.replace(spec, parse=parse_without_world, loader_version=2))
+    assert EmissionFactor.objects.filter(pk=world.pk).exists()
+    assert FactorSource.objects.get(code="ember-grid").loader_version == 1  # the failed load left no trace
