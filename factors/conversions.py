@@ -70,8 +70,8 @@ def gas_co2e(mass_kg: Decimal | None, gwp: Decimal) -> Decimal | None:
 
 # ---------------------------------------------------------------- CBAM mark-up
 # Implementing Regulation (EU) 2025/2621 (default values for the definitive period): when a
-# declarant uses default values, the total embedded emissions are increased by a mark-up that grows over the first
-# years of the definitive period — +10 % for 2026, +20 % for 2027, +30 % from 2028 — except for
+# declarant uses default values, the total embedded emissions are increased by a mark-up that
+# grows over the first years of the definitive period — +10 % for 2026, +20 % for 2027, +30 % from 2028 — except for
 # fertilisers (CN 2808, 2814, 2834 21, 3102, 3105), where the mark-up is +1 % in every year.
 # The corrected annex of IR (EU) 2026/1740 no longer prints marked-up columns: the mark-up is
 # applied to the TOTAL (direct + indirect) value.

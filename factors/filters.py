@@ -10,7 +10,8 @@ from .custom.models import CustomFactor, CustomFactorKind
 from .models import CbamBenchmark, EmissionFactor, FactorSource, GlobalWarmingPotential, Scope
 from .selectors import factor_search, normalise_region
 
-SCOPE_FILTER_CHOICES = [("1", "Scope 1"), ("2", "Scope 2"), ("3", "Scope 3"), ("none", "Outside of scopes / not stated")]
+SCOPE_FILTER_CHOICES = [("1", "Scope 1"), ("2", "Scope 2"), ("3", "Scope 3"),
+                        ("none", "Outside of scopes / not stated")]
 
 
 def _source_choices():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from .models import SEARCH_CONFIG, EmissionFactor, FactorSource
 

@@ -35,7 +35,8 @@ def _epa_hub_files(year: int, *extra: str) -> tuple[str, ...]:
 
 def _desnz(year: int, edition: str, version: str, published_on: dt.date | None) -> SourceSpec:
     return SourceSpec(
-        code=f"desnz-{year}", dataset="desnz", short_name=f"DESNZ {year}", name="UK Government GHG Conversion Factors for Company Reporting",
+        code=f"desnz-{year}", dataset="desnz", short_name=f"DESNZ {year}",
+        name="UK Government GHG Conversion Factors for Company Reporting",
         publisher="Department for Energy Security and Net Zero (DESNZ) and Defra, UK Government",
         edition=edition, year=year, version=version, published_on=published_on, licence=OGL, licence_url=OGL_URL,
         attribution=("Contains public sector information licensed under the Open Government Licence v3.0. "
@@ -118,7 +119,8 @@ SOURCES: list[SourceSpec] = [
         files=("eu_cbam/cbam_precursor_defaults_unknown_origin_ir_2025_2621_annex_iv.csv",),
         parse=cbam.parse_precursors, priority=15),
     SourceSpec(
-        code="cbam-benchmarks-ir-2025-2620", short_name="CBAM IR 2025/2620", dataset="cbam-benchmarks", name="CBAM benchmarks",
+        code="cbam-benchmarks-ir-2025-2620", short_name="CBAM IR 2025/2620", dataset="cbam-benchmarks",
+        name="CBAM benchmarks",
         publisher="European Commission (DG TAXUD); machine-readable transcription: opencbam 0.1.0",
         edition="IR (EU) 2025/2620 (December 2025)", year=2025, licence=EU_REUSE, licence_url=EU_REUSE_URL,
         attribution=("© European Union. Commission Implementing Regulation (EU) 2025/2620; transcription by opencbam "
@@ -128,7 +130,8 @@ SOURCES: list[SourceSpec] = [
                     "production route and year group.",
         files=("eu_cbam/cbam_benchmarks_ir_2025_2620.csv",), parse=cbam.parse_benchmarks, priority=10),
     SourceSpec(
-        code="ember-grid", short_name="Ember", dataset="ember-grid", name="Yearly Electricity Data: average grid carbon intensity",
+        code="ember-grid", short_name="Ember", dataset="ember-grid",
+        name="Yearly Electricity Data: average grid carbon intensity",
         publisher="Ember", edition="Latest year per country (2022–2024 data), refreshed 2025-08-03", year=2025,
         licence="CC BY-SA 4.0 (Ember states CC BY 4.0; the redistributor co2.js states CC BY-SA 4.0)",
         licence_url=CC_BY_SA_URL,
@@ -164,7 +167,8 @@ SOURCES: list[SourceSpec] = [
         files=("ipcc_gwp/gwp_ipcc_assessment_reports.csv", "ipcc_gwp/methane_fossil_nonfossil_supplement.csv"),
         parse=ipcc.parse),
     SourceSpec(
-        code="exiobase-3-8-2", short_name="EXIOBASE 3.8.2", dataset="exiobase", name="EXIOBASE 3 spend-based GHG multipliers (product by product)",
+        code="exiobase-3-8-2", short_name="EXIOBASE 3.8.2", dataset="exiobase",
+        name="EXIOBASE 3 spend-based GHG multipliers (product by product)",
         publisher="EXIOBASE consortium; factors computed by Climatiq (Open Emission Factors DB)",
         edition="3.8.2, data year 2019, 5 regions (DE, BR, US, NO, GB)", year=2021, version="3.8.2",
         licence=CC_BY_SA, licence_url=CC_BY_SA_URL,
@@ -176,7 +180,8 @@ SOURCES: list[SourceSpec] = [
         files=("exiobase_spend_factors/oefdb_exiobase382_2019_pxp_5regions.csv",), parse=spend.parse_exiobase,
         priority=30),
     SourceSpec(
-        code="figaro-2019", short_name="FIGARO 2019", dataset="figaro", name="FIGARO monetary emission factors (country of supply)",
+        code="figaro-2019", short_name="FIGARO 2019", dataset="figaro",
+        name="FIGARO monetary emission factors (country of supply)",
         publisher="Ecodex, computed from Eurostat FIGARO tables and air emissions accounts",
         edition="FIGARO 2026 edition tables, year 2019 (Ecodex release 2026)", year=2026, licence=CC_BY_SA,
         licence_url=CC_BY_SA_URL,

@@ -62,8 +62,9 @@ def parse(spec: SourceSpec) -> ParsedSource:
         if kind == "kg CO2e":
             if not record_id.endswith("_1"):
                 raise SourceFormatError(f"{where}: kg CO2e row with ID {record_id} (expected …_1)")
-            totals[record_id[:-2]] = record = _factor(spec, row, value, published={"value": row[value_column],
-                                                                                    "unit": f"kg CO2e per {row['UOM']}"})
+            record = _factor(spec, row, value, published={"value": row[value_column],
+                                                          "unit": f"kg CO2e per {row['UOM']}"})
+            totals[record_id[:-2]] = record
             parsed.factors.append(record)
         elif kind in GAS_FIELDS and scope_label == "Outside of Scopes":
             record = _factor(spec, row, value, published={"value": row[value_column],

@@ -20,6 +20,8 @@ from .base import (FactorRecord, FileStats, GwpRecord, ParsedSource, SourceForma
                    number, read_rows, required_number, slug)
 
 KEYWORDS = "US EPA GHG Emission Factors Hub United States"
+PER_MMBTU = ("co2_kg_per_mmbtu", "ch4_g_per_mmbtu", "n2o_g_per_mmbtu")
+PER_UNIT = ("co2_kg_per_unit", "ch4_g_per_unit", "n2o_g_per_unit")
 BIOGENIC_MOBILE_FUELS = {"Biodiesel (100%)", "Ethanol (100%)"}
 WASTE_METHODS = {
     "recycled": "Recycled", "landfilled": "Landfilled", "combusted": "Combusted", "composted": "Composted",
@@ -120,7 +122,7 @@ def _table1(ctx: _Context) -> None:
         common = dict(scope="1", level1="Stationary combustion", level2=category, level3=fuel, activity=fuel,
                       keywords="stationary combustion fuel boiler furnace" + (" biomass" if biogenic else ""))
         note = "Biomass fuel: CO2 is biogenic (outside of scopes); the factor is CH4 + N2O." if biogenic else ""
-        mmbtu = [number(row[c], where=f"{where} {c}") for c in ("co2_kg_per_mmbtu", "ch4_g_per_mmbtu", "n2o_g_per_mmbtu")]
+        mmbtu = [number(row[c], where=f"{where} {c}") for c in PER_MMBTU]
         made = 0
         if any(v is not None for v in mmbtu):
             total, co2, ch4, n2o, bio = ctx.gases(co2_kg=mmbtu[0], ch4_g=mmbtu[1], n2o_g=mmbtu[2], biogenic=biogenic)
@@ -128,10 +130,10 @@ def _table1(ctx: _Context) -> None:
                        ch4=ch4, n2o=n2o, biogenic_co2=bio, notes=" ".join(filter(None, [
                            "Per mmBtu of fuel at higher heating value (gross calorific value).", note])),
                        conversion=ctx.formula(biogenic=biogenic, unit="mmBtu"),
-                       published={k: row[k] for k in ("co2_kg_per_mmbtu", "ch4_g_per_mmbtu", "n2o_g_per_mmbtu")},
+                       published={k: row[k] for k in PER_MMBTU},
                        **common)
             made += 1
-        per_unit = [number(row[c], where=f"{where} {c}") for c in ("co2_kg_per_unit", "ch4_g_per_unit", "n2o_g_per_unit")]
+        per_unit = [number(row[c], where=f"{where} {c}") for c in PER_UNIT]
         if any(v is not None for v in per_unit):
             if not row["unit"]:
                 raise SourceFormatError(f"{where}: per-unit values without a unit")
@@ -249,7 +251,8 @@ def _table6(ctx: _Context) -> None:
                     "Non-baseload rates estimate avoided emissions; EPA advises total output rates for Scope 2.")),
                 conversion=("kg per kWh = lb per MWh × 0.45359237 kg/lb ÷ 1000 kWh/MWh; "
                             f"kg CO2e = CO2 + CH4 × {ctx.gwp['CH4']} + N2O × {ctx.gwp['N2O']}"),
-                published={f"{prefix}_{gas}_lb_per_mwh": row[f"{prefix}_{gas}_lb_per_mwh"] for gas in ("co2", "ch4", "n2o")},
+                published={f"{prefix}_{gas}_lb_per_mwh": row[f"{prefix}_{gas}_lb_per_mwh"]
+                           for gas in ("co2", "ch4", "n2o")},
                 keywords=f"grid electricity power location-based egrid {code} purchased electricity")
             made += 1
         if made:
@@ -260,7 +263,7 @@ def _table6(ctx: _Context) -> None:
 
 def _table7(ctx: _Context) -> None:
     for where, row, stats in ctx.rows("table7_steam_and_heat"):
-        values = [number(row[c], where=f"{where} {c}") for c in ("co2_kg_per_mmbtu", "ch4_g_per_mmbtu", "n2o_g_per_mmbtu")]
+        values = [number(row[c], where=f"{where} {c}") for c in PER_MMBTU]
         if all(v is None for v in values):
             stats.skip("no value published")
             continue
@@ -270,7 +273,7 @@ def _table7(ctx: _Context) -> None:
                    level3=row["category"], activity=f"{row['category']} (purchased)", unit="mmBtu",
                    kgco2e_per_unit=total, co2=co2, ch4=ch4, n2o=n2o,
                    notes="Per mmBtu of steam or heat purchased.", conversion=ctx.formula(unit="mmBtu"),
-                   published={k: row[k] for k in ("co2_kg_per_mmbtu", "ch4_g_per_mmbtu", "n2o_g_per_mmbtu")},
+                   published={k: row[k] for k in PER_MMBTU},
                    keywords="district heating steam purchased heat")
 
 

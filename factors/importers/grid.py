@@ -93,8 +93,9 @@ def parse_ifi(spec: SourceSpec) -> ParsedSource:
                 continue
             made += 1
             kg = grams_per_kwh_to_kg_per_kwh(grams)
+            key = region if row["iso2_best_effort"] else slug(name)
             parsed.factors.append(FactorRecord(
-                external_id=f"{region if row['iso2_best_effort'] else slug(name)}:{column.removesuffix('_gco2_per_kwh')}",
+                external_id=f"{key}:{column.removesuffix('_gco2_per_kwh')}",
                 scope="", level1="Electricity", level2="IFI harmonised default grid factors", level3=label,
                 activity=f"Grid electricity, {name}, {label}", region=region, region_name=name, year=2021,
                 unit="kWh", kgco2e_per_unit=kg, co2=kg,

@@ -187,7 +187,8 @@ def test_openapi_schema_covers_the_factor_api_without_warnings(library, tenant_a
     factor_paths = {path for path in schema["paths"] if path.startswith("/api/v1/factors/")}
     assert {"/api/v1/factors/", "/api/v1/factors/{id}/", "/api/v1/factors/resolve/",
             "/api/v1/factors/grid-electricity/", "/api/v1/factors/custom/", "/api/v1/factors/custom/{id}/",
-            "/api/v1/factors/sources/{code}/", "/api/v1/factors/gwp/", "/api/v1/factors/cbam-benchmarks/"} <= factor_paths
+            "/api/v1/factors/sources/{code}/", "/api/v1/factors/gwp/",
+            "/api/v1/factors/cbam-benchmarks/"} <= factor_paths
     problems = [msg for msg in list(GENERATOR_STATS._warn_cache) + list(GENERATOR_STATS._error_cache)
                 if "factors" in msg.lower()]
     assert problems == []

@@ -241,7 +241,8 @@ def test_a_file_of_another_shape_is_refused(tmp_path, settings):
         spec.parse(spec)
 
 
-@pytest.mark.parametrize("text, expected", [("0.1829", Decimal("0.1829")), ("", None), ("3.23e-09", Decimal("3.23e-09"))])
+@pytest.mark.parametrize("text, expected", [("0.1829", Decimal("0.1829")), ("", None),
+                                            ("3.23e-09", Decimal("3.23e-09"))])
 def test_numbers_are_read_exactly(text, expected):
     assert number(text, where="x") == expected
 
