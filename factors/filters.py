@@ -39,15 +39,6 @@ class EmissionFactorFilter(django_filters.FilterSet):
         model = EmissionFactor
         fields = ["q", "source", "dataset", "region", "scope", "unit", "year", "level1", "code", "grid"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["source"].label_from_instance = lambda source: f"{source.label} — {source.edition}"
-        units = EmissionFactor.objects.order_by("unit").values_list("unit", flat=True).distinct()
-        self.form.fields["unit"].widget = forms.Select(choices=[("", "Any unit")] + [(u, u) for u in units])
-        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": "natural gas, diesel, "
-                                                              "cement 7207…", "autocomplete": "off"})
-        self.form.fields["region"].widget.attrs.update({"placeholder": "GB, DE, CAMX, GLOBAL", "size": 10})
-
     def filter_q(self, queryset, name, value):
         return factor_search(queryset, value, prefix=True)
 
@@ -64,6 +55,20 @@ class EmissionFactorFilter(django_filters.FilterSet):
         digits = value.replace(" ", "")
         return queryset.annotate(code_digits=Replace("classification_code", Value(" "), Value(""))).filter(
             Q(code_digits__istartswith=digits) | Q(external_id__iexact=value))
+
+
+class EmissionFactorBrowseFilter(EmissionFactorFilter):
+    """The browser's form: short source labels, a unit picker of the units in the library."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        fields["source"].label_from_instance = lambda source: f"{source.label} — {source.edition}"
+        units = EmissionFactor.objects.order_by("unit").values_list("unit", flat=True).distinct()
+        fields["unit"].widget = forms.Select(choices=[("", "Any unit")] + [(u, u) for u in units])
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": "natural gas, diesel, cement 7207…",
+                                                    "autocomplete": "off"})
+        fields["region"].widget.attrs.update({"placeholder": "GB, DE, CAMX, GLOBAL", "size": 10})
 
 
 class CustomFactorFilter(django_filters.FilterSet):

@@ -22,7 +22,7 @@ from tenants.roles import Cap
 from . import selectors
 from .conversions import CBAM_MARKUP_BY_YEAR, cbam_default_with_markup
 from .custom.models import CustomFactor
-from .filters import BenchmarkFilter, CustomFactorFilter, EmissionFactorFilter, GwpFilter
+from .filters import BenchmarkFilter, CustomFactorFilter, EmissionFactorBrowseFilter, GwpFilter
 from .forms import CustomFactorForm, ResolveForm, unit_datalist
 from .models import CbamBenchmark, EmissionFactor, EnergyConversionFactor, FactorSource, GlobalWarmingPotential
 from .services import custom_factor_delete, custom_factor_save, factor_snapshot, resolve_factor
@@ -37,7 +37,7 @@ def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
 @require_cap(Cap.VIEW)
 def factor_browse(request: HttpRequest) -> HttpResponse:
     base = selectors.library().order_by("source__priority", "source__dataset", "-source__year", "id")
-    filterset = EmissionFactorFilter(request.GET or None, queryset=base)
+    filterset = EmissionFactorBrowseFilter(request.GET or None, queryset=base)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = _page(request, queryset)
     context = {
