@@ -31,6 +31,8 @@ class ImportJob(models.Model):
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(default=0)
+    read_as = models.CharField(max_length=60, blank=True,
+                               help_text="How the file was read, e.g. 'CSV, UTF-8, semicolon-separated'")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=200, blank=True)
