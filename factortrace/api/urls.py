@@ -15,4 +15,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api_me"),
     path("factors/", include("factors.api_urls")),
     path("imports/", include("regimes.base.api_urls")),
+    path("csrd/", include("regimes.csrd.api_urls")),
 ]
