@@ -1,20 +1,11 @@
 """Fixtures of the factor library tests.
 
-``factor_library`` loads every shipped source once per test session into the test database
-(about 15 s); tests that only parse files or convert numbers need no fixture at all.
+The session fixture ``factor_library`` (root conftest) loads every shipped source once per test
+session (about 15 s); tests that only parse files or convert numbers need no fixture at all.
 """
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture(scope="session")
-def factor_library(django_db_setup, django_db_blocker):
-    """The full library, loaded once; returns the LoadResult of each source."""
-    from factors.loading import load_sources
-
-    with django_db_blocker.unblock():
-        return {result.code: result for result in load_sources()}
 
 
 @pytest.fixture
