@@ -93,13 +93,16 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Scope2Site:
-    """Purchased electricity of one facility in the period, with its fallback factors."""
+    """Purchased electricity of one facility in the period (at 100 %), with its fallback factors.
+    ``share`` (percent) is the equity share included under the equity share approach: the
+    hierarchy runs on the whole site, then the result is scaled (GHG Protocol ch. 3)."""
 
     name: str
     consumption_kwh: Decimal
     grid_kg_per_kwh: Decimal
     instruments: tuple[Instrument, ...] = ()
     residual_mix_kg_per_kwh: Decimal | None = None
+    share: Decimal = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,14 @@ class Scope2Slice:
 
 @dataclass(frozen=True)
 class Scope2Result:
+    """``location_kg``/``market_kg`` include the equity share; ``slices`` describe the whole site."""
+
     site: str
     location_kg: Decimal
     market_kg: Decimal
     slices: tuple[Scope2Slice, ...]
     unused_instrument_kwh: Decimal = ZERO
+    share: Decimal = Decimal(100)
 
 
 def scope2_market_based(site: Scope2Site) -> Scope2Result:
@@ -159,8 +165,10 @@ def scope2_market_based(site: Scope2Site) -> Scope2Result:
         else:
             slices.append(Scope2Slice("grid average", "grid average (no residual mix available)", remaining,
                                       site.grid_kg_per_kwh))
-    return Scope2Result(site=site.name, location_kg=site.consumption_kwh * site.grid_kg_per_kwh,
-                        market_kg=sum((s.kg for s in slices), ZERO), slices=tuple(slices), unused_instrument_kwh=unused)
+    scale = site.share / Decimal(100)
+    return Scope2Result(site=site.name, location_kg=site.consumption_kwh * site.grid_kg_per_kwh * scale,
+                        market_kg=sum((s.kg for s in slices), ZERO) * scale, slices=tuple(slices),
+                        unused_instrument_kwh=unused, share=site.share)
 
 
 # ---------------------------------------------------------------- E1-6 totals

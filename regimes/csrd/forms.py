@@ -103,6 +103,19 @@ class ActivityForm(forms.ModelForm):
             self.fields["factor_keywords"].help_text = (
                 "Leave empty to keep the current factor; type keywords to choose another.")
 
+    EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".csv", ".docx", ".txt", ".eml")
+    EVIDENCE_MAX = 20 * 1024 * 1024
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence and hasattr(evidence, "size"):
+            name = evidence.name.lower()
+            if not name.endswith(self.EVIDENCE_TYPES):
+                raise forms.ValidationError(f"Evidence must be one of {', '.join(self.EVIDENCE_TYPES)}.")
+            if evidence.size > self.EVIDENCE_MAX:
+                raise forms.ValidationError("Evidence files are limited to 20 MB.")
+        return evidence
+
     def clean_unit(self):
         unit = self.cleaned_data["unit"].strip()
         try:

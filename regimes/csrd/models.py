@@ -3,6 +3,7 @@ instruments, energy, revenue and targets. Every model is a ComplianceModel (who/
 delete) and is written only through ``services.py`` (audited, period-lock aware)."""
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,15 @@ SCOPE3_CATEGORIES = [
     (12, "12 · End-of-life treatment of sold products"), (13, "13 · Downstream leased assets"),
     (14, "14 · Franchises"), (15, "15 · Investments"),
 ]
+def evidence_path(instance, filename: str) -> str:
+    """Evidence lives under the tenant's schema folder, in a folder of its own per upload; it is
+    served only by the membership-checked ``csrd:activity_evidence`` view."""
+    from django.db import connection  # noqa: PLC0415
+    from django.utils.text import get_valid_filename  # noqa: PLC0415
+
+    return f"{connection.schema_name}/evidence/{uuid.uuid4().hex}/{get_valid_filename(filename)[-120:]}"
+
+
 STANDARD = "ESRS Set 1 — ESRS E1 Climate change (Commission Delegated Regulation (EU) 2023/2772)"
 
 
@@ -51,7 +61,8 @@ class ReportingPeriod(ComplianceModel):
         ordering = ["-year", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name"], condition=models.Q(deleted_at__isnull=True),
-                                    name="csrd_period_unique_name"),
+                                    name="csrd_period_unique_name",
+                                    violation_error_message="A reporting period with this name exists."),
         ]
 
     def __str__(self) -> str:
@@ -62,12 +73,15 @@ class ReportingPeriod(ComplianceModel):
         return self.status == self.Status.LOCKED
 
     def clean(self):
+        errors = {}
         if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": "The period must end after it starts."})
+            errors["end"] = "The period must end after it starts."
         if self.currency and not (len(self.currency) == 3 and self.currency.isalpha() and self.currency.isupper()):
-            raise ValidationError({"currency": "Use an ISO 4217 code such as EUR."})
+            errors["currency"] = "Use an ISO 4217 code such as EUR."
         if self.net_revenue is not None and self.net_revenue < 0:
-            raise ValidationError({"net_revenue": "Net revenue cannot be negative."})
+            errors["net_revenue"] = "Net revenue cannot be negative."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Facility(ComplianceModel):
@@ -97,7 +111,8 @@ class Facility(ComplianceModel):
         verbose_name_plural = "facilities"
         constraints = [
             models.UniqueConstraint(fields=["name"], condition=models.Q(deleted_at__isnull=True),
-                                    name="csrd_facility_unique_name"),
+                                    name="csrd_facility_unique_name",
+                                    violation_error_message="A facility with this name exists."),
         ]
 
     def __str__(self) -> str:
@@ -164,7 +179,8 @@ class ActivityRecord(ComplianceModel):
                                         help_text="Scope 1 emissions covered by a regulated emission trading scheme "
                                                   "(EU ETS) — E1-6 §48(b)")
     data_quality = models.CharField(max_length=12, choices=Quality.choices, default=Quality.CALCULATED)
-    evidence = models.FileField(max_length=300, blank=True)
+    evidence = models.FileField(max_length=300, blank=True, upload_to=evidence_path,
+                                help_text="Invoice, meter reading or calculation (PDF, image, spreadsheet; max 20 MB)")
     notes = models.TextField(blank=True)
     import_job = models.ForeignKey("regimes_base.ImportJob", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -180,6 +196,10 @@ class ActivityRecord(ComplianceModel):
     @property
     def emissions_t(self) -> Decimal:
         return self.emissions_kg / 1000
+
+    @property
+    def evidence_name(self) -> str:
+        return self.evidence.name.rsplit("/", 1)[-1] if self.evidence else ""
 
     @property
     def used_factor(self):

@@ -51,6 +51,12 @@ def residual_mix_rate(country: str, year: int) -> Decimal | None:
     return min(usable)[1] if usable else None
 
 
+def _share(facility) -> Decimal:
+    from .models import Facility  # noqa: PLC0415
+
+    return facility.equity_share if facility.consolidation == Facility.Consolidation.EQUITY else Decimal(100)
+
+
 def scope2_sites(period: ReportingPeriod) -> tuple[list[Scope2Result], Decimal]:
     """Market-based Scope 2 per facility; returns (site results, market-based kg of all Scope 2).
 
@@ -61,11 +67,12 @@ def scope2_sites(period: ReportingPeriod) -> tuple[list[Scope2Result], Decimal]:
     other_kg = ZERO
     for record in (ActivityRecord.objects.filter(period=period, scope="2").select_related("facility")
                    .only("quantity", "unit", "emissions_kg", "energy_type", "facility__name", "facility__id",
-                         "facility__country")):
+                         "facility__country", "facility__consolidation", "facility__equity_share")):
         if record.energy_type == ActivityRecord.EnergyType.ELECTRICITY:
             site = electricity[record.facility]
+            # Records hold emissions at the included share; the hierarchy runs on the whole site.
             site["kwh"] += record.quantity * conversion_factor(record.unit, "kWh")
-            site["kg"] += record.emissions_kg
+            site["kg"] += record.emissions_kg * 100 / _share(record.facility) if _share(record.facility) else ZERO
         else:
             other_kg += record.emissions_kg
     instruments = defaultdict(list)
@@ -79,7 +86,7 @@ def scope2_sites(period: ReportingPeriod) -> tuple[list[Scope2Result], Decimal]:
         results.append(scope2_market_based(Scope2Site(
             name=facility.name, consumption_kwh=site["kwh"], grid_kg_per_kwh=grid,
             instruments=tuple(instruments.get(facility.id, ())),
-            residual_mix_kg_per_kwh=residual_mix_rate(facility.country, period.year))))
+            residual_mix_kg_per_kwh=residual_mix_rate(facility.country, period.year), share=_share(facility))))
     market_kg = sum((r.market_kg for r in results), ZERO) + other_kg
     return results, market_kg
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "csrd"
 urlpatterns = [
@@ -8,8 +8,10 @@ urlpatterns = [
     path("activities/", views.activity_list, name="activities"),
     path("activities/new/", views.ActivityFormView.as_view(), name="activity_create"),
     path("activities/<int:pk>/", views.ActivityFormView.as_view(), name="activity_edit"),
+    path("activities/<int:pk>/evidence/", views.activity_evidence, name="activity_evidence"),
     path("activities/<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="activity_delete"),
     path("activities/validate/", views.activity_validate, name="activity_validate"),
+    path("import/", import_views.csrd_import, name="import"),
     path("factor-candidates/", views.factor_candidates, name="factor_candidates"),
     path("periods/", views.period_list, name="periods"),
     path("periods/new/", views.PeriodFormView.as_view(), name="period_create"),

@@ -132,6 +132,19 @@ class ActivityDeleteView(ServiceDeleteView):
     delete_service = staticmethod(lambda instance, actor: services.activity_delete(activity=instance, actor=actor))
 
 
+@require_cap(Cap.VIEW)
+def activity_evidence(request, pk: int):
+    """Download an activity's evidence file (members only; the file lives under the schema)."""
+    from django.db import connection  # noqa: PLC0415
+    from django.http import FileResponse, Http404  # noqa: PLC0415
+
+    activity = get_object_or_404(ActivityRecord, pk=pk)
+    name = activity.evidence.name if activity.evidence else ""
+    if not name or not name.startswith(f"{connection.schema_name}/"):
+        raise Http404("No evidence")
+    return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1])
+
+
 @require_cap(Cap.EDIT)
 def factor_candidates(request):
     """htmx partial: the resolution's choice and the other candidates for the form's inputs."""

@@ -190,3 +190,11 @@ def test_target_progress_validates_the_target():
         target_progress(TargetSpec("absolute", 2030, D("1000"), 2020, D("500")), 2025, D("1"))
     with pytest.raises(ValueError):
         target_progress(TargetSpec("absolute", 2020, D("0"), 2030, D("0")), 2025, D("1"))
+
+
+def test_equity_share_scales_both_scope2_methods():
+    # A 40 % joint venture: 100 000 kWh at grid 0.177, supplier rate 0.25 for all of it.
+    # Whole site: location 17 700 kg, market 25 000 kg; 40 % of each: 7 080 and 10 000 kg.
+    result = scope2_market_based(Scope2Site("JV", D("100000"), D("0.177"), (Instrument("supplier", None, D("0.25")),),
+                                            share=D("40")))
+    assert (result.location_kg, result.market_kg) == (D("7080"), D("10000"))

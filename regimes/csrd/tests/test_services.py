@@ -156,3 +156,17 @@ def test_facilities_in_use_cannot_be_deleted(setup):
         description="Grid", quantity=D("1"), unit="kWh"), actor=setup["actor"])
     with pytest.raises(ValidationError, match="has activities"):
         services.facility_delete(facility=setup["leeds"], actor=setup["actor"])
+
+
+def test_an_equity_share_joint_venture_scales_market_based_too(setup):
+    jv = services.facility_save(facility=Facility(name="JV", country="GB", consolidation="equity",
+                                                  equity_share=D("40")), actor=setup["actor"])
+    services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=jv, scope="2", energy_type="electricity", description="Grid",
+        quantity=D("100000"), unit="kWh"), actor=setup["actor"])
+    services.instrument_save(instrument=ContractualInstrument(
+        period=setup["period"], facility=jv, kind="supplier", emission_rate=D("0.25")), actor=setup["actor"])
+    totals = period_figures(setup["period"]).totals
+    # 40 % of 100 000 kWh: location 0.4 × 100 000 × 0.20705 = 8 282 kg; market 0.4 × 100 000 × 0.25 = 10 000 kg
+    assert totals.scope2_location_t == D("8.282")
+    assert totals.scope2_market_t == D("10")

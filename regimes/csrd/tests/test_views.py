@@ -116,3 +116,27 @@ def test_another_tenant_cannot_reach_a_record_by_id(period, tenant_a, tenant_b, 
     assert client.post(f"/csrd/periods/{period.pk}/lock/").status_code == 404
     with in_tenant(tenant_a):
         assert ReportingPeriod.objects.get(pk=period.pk).status == "draft"
+
+
+def test_evidence_is_stored_under_the_schema_and_served_to_members_only(period, tenant_a, tenant_b, people, owner_b,
+                                                                         in_tenant, client_for, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with in_tenant(tenant_a):
+        leeds = Facility.objects.get(code="LDS")
+    invoice = SimpleUploadedFile("gas invoice 2025-03.pdf", b"%PDF-1.4 invoice", content_type="application/pdf")
+    response = client_for(people["officer"], tenant_a).post("/csrd/activities/new/", {
+        "period": period.pk, "facility": leeds.pk, "scope": "2", "energy_type": "electricity",
+        "description": "Grid", "quantity": "100", "unit": "kWh", "data_quality": "measured", "evidence": invoice})
+    assert response.status_code == 302
+    with in_tenant(tenant_a):
+        activity = ActivityRecord.objects.get()
+    assert activity.evidence.name.startswith("alpha/evidence/") and activity.evidence_name == "gas_invoice_2025-03.pdf"
+    download = client_for(people["auditor"], tenant_a).get(f"/csrd/activities/{activity.pk}/evidence/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 invoice"
+    assert client_for(owner_b, tenant_b).get(f"/csrd/activities/{activity.pk}/evidence/").status_code == 404
+    bad = SimpleUploadedFile("macro.xlsm", b"PK", content_type="application/octet-stream")
+    response = client_for(people["officer"], tenant_a).post(f"/csrd/activities/{activity.pk}/", {
+        "period": period.pk, "facility": leeds.pk, "scope": "2", "energy_type": "electricity",
+        "description": "Grid", "quantity": "100", "unit": "kWh", "data_quality": "measured", "evidence": bad})
+    assert response.status_code == 200 and "Evidence must be one of" in response.content.decode()
