@@ -58,6 +58,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
                   "links"]
         read_only_fields = fields
 
+    def to_representation(self, job: ImportJob) -> dict:
+        data = super().to_representation(job)
+        data["progress"], data["message"] = imports.job_progress(job)  # live while rows stream in
+        return data
+
     def get_requested_by(self, job: ImportJob) -> str | None:
         return job.requested_by.email if job.requested_by_id and job.requested_by else None
 
@@ -94,7 +99,8 @@ class ImportJobViewSet(TenantReadOnlyViewSet):
 
     @extend_schema(summary="The error file of a failed import",
                    description="CSV (UTF-8 with BOM): row, column, cell, value, reason; formula-safe.",
-                   responses={(200, "text/csv"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="No error file")})
+                   responses={(200, "text/csv"): OpenApiTypes.BINARY,
+                              404: OpenApiResponse(description="No error file")})
     @action(detail=True, methods=["get"])
     def errors(self, request, uuid=None):
         job = self.get_object()

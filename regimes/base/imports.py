@@ -4,12 +4,14 @@ The flow (DESIGN.md, "Reports and imports")::
 
     upload ──► import_request()  file kept under <schema>/imports/<uuid>.<ext> with its SHA-256,
                                  an ImportJob (queued), the task queued after commit
-    task   ──► import_run()      1. open the file (streamed: CSV or XLSX in read-only mode)
-                                 2. validate *every* row through the importer, spooling the good
-                                    ones to a temporary file in PostgreSQL's COPY format
-                                 3. any error → the error file (row, column, cell, value, reason),
-                                    nothing written; no error → every row in ONE transaction
-                                    (COPY) with ONE audit entry, the job marked imported
+    task   ──► import_run()      the file is streamed (CSV, or XLSX in read-only mode) and every
+                                 row checked by the importer; in ONE transaction the good rows go
+                                 into the table by COPY as they pass (PostgreSQL indexes them
+                                 while Python checks the next ones), then ONE audit entry and the
+                                 job's success mark are added and the transaction commits.
+                                 The first bad row rolls that transaction back — nothing was ever
+                                 visible — and the rest of the file is still checked, so the error
+                                 file (row, column, cell, value, reason) lists every problem.
 
 A regime adds an importer by subclassing :class:`Importer` in ``<regime>/importing.py`` and
 calling :func:`register`; that module is discovered on first use of the registry (like
@@ -38,6 +40,7 @@ import io
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 import uuid
@@ -45,10 +48,11 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar, Iterator, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -128,7 +132,7 @@ class Importer:
         params_form  a ``forms.Form`` of the job's parameters (e.g. the reporting period); the
                      upload page shows its fields, the API accepts them, :func:`import_request`
                      validates through it — one place for the rules
-        model        the model rows are committed into by the default :meth:`commit`
+        model        the model rows are committed into (the bulk committer is :class:`CopyWriter`)
         fields       the model's column names (attnames) in the order :meth:`parse_row` returns
                      values; the framework adds ``import_job_id``, ``row_number`` and the
                      created/updated stamps when the model has them
@@ -172,10 +176,6 @@ class Importer:
 
     def audit_details(self, context: Any) -> dict:
         return {}
-
-    def commit(self, job: ImportJob, spool: CopySpool, context: Any) -> int:
-        """Write the spooled rows (already in the open transaction). Default: COPY into ``model``."""
-        return copy_into(self.model, spool.columns, spool)
 
     # -- parameters
     def params_from_cleaned(self, cleaned: dict) -> dict:
@@ -258,6 +258,7 @@ def get_importer(code: str) -> Importer:
 
 # ---------------------------------------------------------------- cells and rows
 _FORMULA_ALWAYS = ("=", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("=@\t\r+-")
 
 
 def formula_problem(text: str) -> str | None:
@@ -294,6 +295,16 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?\Z")
+
+
+def _ambiguous(text: str) -> bool:
+    """'1.234': a point then exactly three digits after a 1–3 digit non-zero integer — read as
+    one thousand two hundred and thirty-four in one convention (parse_decimal decides it)."""
+    integer, _, fraction = text.partition(".")
+    return len(fraction) == 3 and 1 <= len(integer) <= 3 and integer != "0"
+
+
 class Row:
     """One data row: its number in the file (as a spreadsheet shows it), its cells by column
     name, and the problems found. The typed accessors record a problem and return a neutral
@@ -322,7 +333,7 @@ class Row:
 
     def text(self, column: str, *, required: bool = False, max_length: int | None = None) -> str:
         value = self.cells.get(column)
-        text = cell_text(value).strip()
+        text = value if type(value) is str else cell_text(value).strip()  # CSV cells arrive stripped
         if not text:
             if required:
                 self.error(column, "is required")
@@ -345,8 +356,14 @@ class Row:
         if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date, dt.time)):
             self.error(column, "is not a number")
             return None
-        if isinstance(value, str) and value.isascii() and value.isdigit():
-            number = Decimal(value)  # the common case, without the format detection
+        if type(value) is str and _PLAIN_NUMBER.match(value) and (
+                "." not in value or self._separator != "," and not _ambiguous(value)):
+            # 1250 or 1250.75, the common case: no format detection, and the digits are counted here.
+            integer, _, fraction = value.partition(".")
+            if decimal_places is None or (len(fraction) <= decimal_places and (
+                    max_digits is None or len(integer.lstrip("0")) <= max_digits - decimal_places)):
+                return Decimal(value)
+            number = Decimal(value)
         else:
             try:
                 number = parse_decimal(value, decimal_separator=self._separator)
@@ -385,7 +402,9 @@ class Row:
             if required:
                 self.error(column, "is required" + (f": {accepted}" if accepted else ""))
             return default
-        stored = choices.get(normalise_choice(text))
+        stored = choices.get(text)
+        if stored is None:
+            stored = choices.get(normalise_choice(text))
         if stored is None:
             self.error(column, f"'{text}' is not one of: {accepted or ', '.join(sorted(set(choices.values())))}")
             return default
@@ -455,7 +474,8 @@ def map_header(cells: Sequence[Any], columns: Sequence[Column]) -> list[str | No
     if unknown:
         problems.append("unknown column" + ("s " if len(unknown) > 1 else " ") + ", ".join(f"'{u}'" for u in unknown))
     if repeated:
-        problems.append("repeated column" + ("s " if len(repeated) > 1 else " ") + ", ".join(f"'{r}'" for r in repeated))
+        problems.append("repeated column" + ("s " if len(repeated) > 1 else " ")
+                        + ", ".join(f"'{r}'" for r in repeated))
     missing = [column.name for column in columns if column.required and column.name not in seen]
     if missing:
         problems.append("missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
@@ -512,6 +532,8 @@ def _is_comment(cells: Sequence[Any]) -> bool:
 
 
 def _blank(cells: Sequence[Any]) -> bool:
+    if all(type(c) is str for c in cells):
+        return not "".join(cells).strip()
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
@@ -829,86 +851,137 @@ def _looks_like_text(path: Path) -> bool:
 def check_cells(row: Row) -> None:
     """The formula-injection check over every text cell of a row (before the importer sees it)."""
     for column, value in row.cells.items():
-        if isinstance(value, str) and value:
+        if value and type(value) is str and value[0] in _FORMULA_FIRST:
             problem = formula_problem(value)
             if problem:
                 row.error(column, problem)
 
 
-# ---------------------------------------------------------------- COPY spool and commit
+# ---------------------------------------------------------------- COPY: the bulk committer
 class JsonText(str):
     """A JSON document already serialised (e.g. one factor snapshot shared by thousands of rows)."""
+
+
+class Encoded(str):
+    """A value already in COPY text form (see :func:`copy_encoded`): shared values such as a
+    factor snapshot are escaped once per import, not once per row."""
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _copy_text(value: str) -> str:
-    return value.translate(_COPY_ESCAPES)
+    # translate() with multi-character replacements is slow; most text has nothing to escape.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return str.translate(value, _COPY_ESCAPES)
+    return value
 
 
-def _copy_value(value: Any) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    kind = type(value)
-    if kind is str or kind is JsonText:
-        return value.translate(_COPY_ESCAPES)
-    if kind is bool:
+def _copy_other(value: Any) -> str:
+    if isinstance(value, Encoded):
+        return value
+    if isinstance(value, str):  # str subclasses such as TextChoices members: their text
+        return _copy_text(str.__str__(value))
+    if isinstance(value, bool):
         return "t" if value else "f"
-    if kind is int or kind is Decimal:
-        return str(value)  # numeric input accepts exponents; PostgreSQL rounds to the column's scale as on save
+    if isinstance(value, (int, Decimal, uuid.UUID)):
+        return str(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_COPY_ESCAPES)
-    if isinstance(value, str):  # str subclasses such as TextChoices members: their text
-        return str.translate(value, _COPY_ESCAPES)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    raise TypeError(f"Cannot COPY a {kind.__name__}")
+    raise TypeError(f"Cannot COPY a {type(value).__name__}")
 
 
-class CopySpool:
-    """Validated rows in COPY text format in a temporary file: memory stays flat for any size."""
+# Exact types first (one dict lookup per value); anything else through _copy_other.
+_COPY_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    str: _copy_text, JsonText: _copy_text, Encoded: lambda value: value, int: int.__repr__,
+    Decimal: Decimal.__str__,  # numeric input accepts exponents; PostgreSQL rounds to the column's scale as on save
+    bool: lambda value: "t" if value else "f", type(None): lambda value: "\\N",
+}
 
-    def __init__(self, columns: Sequence[str], suffix: Sequence[Any] = ()):
-        self.columns = list(columns)
+
+def _copy_value(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    return _COPY_BY_TYPE.get(type(value), _copy_other)(value)
+
+
+def copy_encoded(value: Any) -> Encoded:
+    """``value`` in COPY text form, to return from ``parse_row`` for values many rows share."""
+    return Encoded(_copy_value(value))
+
+
+def copy_line(values: Sequence[Any], row_number: int, suffix: str) -> str:
+    """One row in COPY text form: the importer's values, the row number, then ``suffix`` (the
+    framework's columns, encoded once per job, with the line end)."""
+    by_type = _COPY_BY_TYPE
+    return "\t".join([by_type.get(type(v), _copy_other)(v) for v in values]) + "\t" + str(row_number) + suffix
+
+
+class CopyWriter:
+    """The bulk committer: validated rows go into the table by COPY, inside the job's one write
+    transaction, *while the rows after them are still being checked* — PostgreSQL inserts and
+    indexes on its own core as Python checks the next rows. Nothing is visible to anyone until
+    that transaction commits, and it commits only when every row of the file was good.
+
+    A query needed on the way (a factor seen for the first time) cannot run while a COPY is
+    open on the connection: :meth:`before_query`, installed as a Django execute wrapper, ends
+    the current COPY statement first, and the next rows start another.
+    """
+
+    BATCH = 64  # rows per write: small writes keep PostgreSQL and Python busy side by side (measured)
+
+    def __init__(self, model, columns: Sequence[str], suffix: Sequence[Any]):
+        quote = connection.ops.quote_name
+        self.sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        self.suffix = "".join("\t" + _copy_value(value) for value in suffix) + "\n"
         self.count = 0
-        self._suffix = "".join("\t" + _copy_value(value) for value in suffix) + "\n"
-        self._file = tempfile.TemporaryFile(prefix="ft-import-")
         self._lines: list[str] = []
+        self._cursor = connection.cursor()
+        self._context = None
+        self._copy = None
 
     def add(self, values: Sequence[Any], row_number: int) -> None:
-        self._lines.append("\t".join(map(_copy_value, values)) + "\t" + str(row_number) + self._suffix)
+        self._lines.append(copy_line(values, row_number, self.suffix))
         self.count += 1
-        if len(self._lines) >= 2000:
-            self._flush()
+        if len(self._lines) >= self.BATCH:
+            self._send()
 
-    def _flush(self) -> None:
-        if self._lines:
-            self._file.write("".join(self._lines).encode("utf-8"))
-            self._lines = []
+    def _send(self) -> None:
+        if not self._lines:
+            return
+        if self._copy is None:
+            self._context = self._cursor.copy(self.sql)
+            self._copy = self._context.__enter__()
+        self._copy.write("".join(self._lines).encode("utf-8"))
+        self._lines = []
 
-    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
-        self._flush()
-        self._file.seek(0)
-        while chunk := self._file.read(size):
-            yield chunk
+    def _end_copy(self, error: BaseException | None = None) -> None:
+        if self._copy is not None:
+            context, self._context, self._copy = self._context, None, None
+            if error is None:
+                context.__exit__(None, None, None)  # waits until PostgreSQL has taken every row sent
+            else:
+                context.__exit__(type(error), error, None)  # COPY fails; the transaction is rolled back
 
-    def close(self) -> None:
-        self._file.close()
+    def before_query(self, execute, sql, params, many, context):
+        """Django execute wrapper: end an open COPY before any other statement on the connection."""
+        self._end_copy()
+        return execute(sql, params, many, context)
 
+    def finish(self) -> int:
+        self._send()
+        self._end_copy()
+        self._cursor.close()
+        return self.count
 
-def copy_into(model, columns: Sequence[str], spool: CopySpool) -> int:
-    """COPY the spooled rows into ``model``'s table (in the tenant's schema via the search path)."""
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with connection.cursor() as cursor:
-        with cursor.copy(sql) as copy:
-            for chunk in spool.chunks():
-                copy.write(chunk)
-    return spool.count
+    def abort(self) -> None:
+        self._lines = []
+        try:
+            self._end_copy(RuntimeError("import abandoned"))
+        except Exception:  # noqa: BLE001 — psycopg re-raises the COPY failure it was asked for
+            pass
+        self._cursor.close()
 
 
 def _framework_columns(model) -> tuple[list[str], bool]:
@@ -1080,25 +1153,52 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _Progress:
-    """Writes the job's progress at most twice a second (a 100,000-row file must not cost 100,000 UPDATEs)."""
+class _Abandon(Exception):
+    """Leave the write transaction, rolling it back (a row failed, or another run got there first)."""
 
-    def __init__(self, job_id: int):
-        self.job_id = job_id
+
+def _progress_key(job: ImportJob) -> str:
+    return f"imports:progress:{job.uuid}"
+
+
+def job_progress(job: ImportJob) -> tuple[int, str]:
+    """(percent, message) of a running job. While rows stream into the table the job's own row
+    cannot show it (the write transaction is not committed yet), so progress goes to the cache
+    (its keys carry the schema) and pages and the API read it from there."""
+    if not job.is_finished:
+        cached = cache.get(_progress_key(job))
+        if cached:
+            return cached
+    return job.progress, job.message
+
+
+class _Progress:
+    """The job's progress, at most twice a second (a 100,000-row file must not cost 100,000
+    writes): to the cache always, to the job's row when outside the write transaction."""
+
+    def __init__(self, job: ImportJob):
+        self.job = job
         self._last = 0.0
+        self.in_transaction = False
+        self.total = 0  # rows read by the write transaction
 
     def __call__(self, percent: float, message: str, *, force: bool = False) -> None:
         now = time.monotonic()
         if force or now - self._last >= 0.5:
             self._last = now
-            ImportJob.objects.filter(pk=self.job_id).update(progress=max(0, min(99, int(percent))),
-                                                            message=message[:200])
+            value = (max(0, min(99, int(percent))), message[:200])
+            cache.set(_progress_key(self.job), value, timeout=24 * 3600)
+            if not self.in_transaction:
+                ImportJob.objects.filter(pk=self.job.pk).update(progress=value[0], message=value[1])
 
 
 def import_run(job_id: int) -> ImportJob:
-    """Validate and commit one job. Idempotent and retry-safe: a finished job is left alone; an
-    interrupted one starts over (nothing of it was written — rows and the success mark are
-    committed together), and two runs of one job cannot both commit (the job row is locked)."""
+    """Check every row of one job and, if all are good, commit them all with one audit entry.
+
+    Idempotent and retry-safe: a finished job is left alone; an interrupted one starts over
+    (nothing of it was committed: the rows, the audit entry and the success mark are one
+    transaction), and of two runs of one job only the first to lock the job row commits.
+    """
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.is_finished:
@@ -1113,9 +1213,8 @@ def import_run(job_id: int) -> ImportJob:
         job.errors_file = ""
         job.save()
     importer = get_importer(job.kind)
-    progress = _Progress(job.pk)
+    progress = _Progress(job)
     errors = ErrorFile(errors_name(job))
-    spool = None
     try:
         path = Path(settings.MEDIA_ROOT) / job.file.name
         if not path.exists():
@@ -1126,41 +1225,87 @@ def import_run(job_id: int) -> ImportJob:
         separator = job.parameters.get("decimal_separator", "auto")
         file_format = "xlsx" if job.file.name.endswith(".xlsx") else "csv"
         context = importer.prepare(job)
-        extra, stamps = _framework_columns(importer.model)
-        now = timezone.now()
-        actor_id = job.requested_by_id
-        suffix = [job.pk] + ([now, actor_id, now, actor_id] if stamps else [])
-        spool = CopySpool([*importer.fields, "row_number", *extra], suffix)
         with open_table(path, file_format, importer.columns,
                         decimal_separator=None if separator == "auto" else separator) as table:
             ImportJob.objects.filter(pk=job.pk).update(read_as=table.describe()[:60])
-            total = _validate(importer, table, context, spool, errors, progress)
+            rows = table.rows()
+            result = _write(job, importer, context, table, rows, errors, progress)
+            if result is not None:
+                errors.discard()
+                cache.delete(_progress_key(job))
+                return result
+            # A row failed: nothing was committed. Check the rest for the complete list of problems.
+            total = progress.total + _check(importer, context, table, rows, errors, progress, None, progress.total)
         if total == 0 and errors.count == 0:
             raise ImportFileError("The file has a header row but no data rows to import.")
-        if errors.count:
-            return _finish_failed(job, errors, total=total)
-        errors.discard()
-        progress(90, f"Saving {spool.count:,} rows", force=True)
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING, total_rows=total)
-        return _commit(job, importer, context, spool)
+        return _finish_failed(job, errors, total=total)
     except ImportFileError as exc:
         errors.add(RowError(None, "", "", "", str(exc)))
         return _finish_failed(job, errors, total=0, file_error=str(exc))
+    except (DataError, IntegrityError) as exc:
+        # Validation should make this impossible; if the database still refuses, say so plainly.
+        logger.exception("import %s: the database refused the rows", job.pk)
+        message = f"The database refused the rows, nothing was imported: {str(exc).splitlines()[0]}"
+        errors.add(RowError(None, "", "", "", message))
+        return _finish_failed(job, errors, total=0, file_error=message)
     except BaseException:
         errors.discard()
         raise
+
+
+def _write(job: ImportJob, importer: Importer, context, table: TableReader, rows: Iterator[Row], errors: ErrorFile,
+           progress: _Progress) -> ImportJob | None:
+    """The write transaction: rows streamed in as they pass, then the audit entry and the success
+    mark. Returns the finished job, or None (rolled back) when a row failed; ``progress.total``
+    tells how many rows were read."""
+    extra, stamps = _framework_columns(importer.model)
+    now = timezone.now()
+    suffix = [job.pk] + ([now, job.requested_by_id, now, job.requested_by_id] if stamps else [])
+    progress.total = 0
+    try:
+        with transaction.atomic():
+            importer.lock(context)  # e.g. the period row, held until the commit
+            writer = CopyWriter(importer.model, [*importer.fields, "row_number", *extra], suffix)
+            progress.in_transaction = True
+            try:
+                with connection.execute_wrapper(writer.before_query):
+                    progress.total = _check(importer, context, table, rows, errors, progress, writer, 0)
+                if errors.count or progress.total == 0:
+                    raise _Abandon
+                progress(97, f"Saving {writer.count:,} rows", force=True)
+                count = writer.finish()
+            except BaseException:
+                writer.abort()
+                raise
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status == ImportJob.Status.SUCCEEDED:
+                raise _Abandon  # another delivery of this task committed the file first
+            importer.lock(context)
+            audit_log(action=importer.audit_action or f"{importer.regime}.import.committed",
+                      actor=locked.requested_by, obj=locked,
+                      after={"job": str(locked.uuid), "importer": importer.code, "file": locked.original_name,
+                             "sha256": locked.sha256, "size": locked.size, "rows": count,
+                             **importer.audit_details(context)})
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.SUCCEEDED, total_rows=progress.total, imported_rows=count, progress=100,
+                finished_at=timezone.now(), message=f"Imported {count:,} rows")
+    except _Abandon:
+        progress.in_transaction = False
+        job.refresh_from_db()
+        return job if job.status == ImportJob.Status.SUCCEEDED else None
     finally:
-        if spool is not None:
-            spool.close()
+        progress.in_transaction = False
+    return ImportJob.objects.get(pk=job.pk)
 
 
-def _validate(importer: Importer, table: TableReader, context, spool: CopySpool, errors: ErrorFile,
-              progress: _Progress) -> int:
-    """Every row through the cell checks and the importer; good rows are spooled until the first
-    error (after it nothing will be committed, but every row is still checked and reported)."""
+def _check(importer: Importer, context, table: TableReader, rows: Iterator[Row], errors: ErrorFile,
+           progress: _Progress, writer: CopyWriter | None, done: int) -> int:
+    """Rows through the cell checks and the importer. With a ``writer``, good rows are written
+    and the first bad row stops the loop (the caller rolls back); without one, the remaining
+    rows are only checked, for the error file. Returns the number of rows read."""
     total = 0
     parse_row = importer.parse_row
-    for row in table.rows():
+    for row in rows:
         total += 1
         if not row.errors:
             check_cells(row)
@@ -1169,50 +1314,23 @@ def _validate(importer: Importer, table: TableReader, context, spool: CopySpool,
         if row.errors:
             for error in row.errors:
                 errors.add(error)
-        elif errors.count == 0:
-            spool.add(values, row.number)
+            if writer is not None:
+                return total
+        elif writer is not None:
+            writer.add(values, row.number)
         if total % 1000 == 0:
-            progress(table.progress() * 88, f"Checked {total:,} rows")
+            progress(table.progress() * 95, f"Checked {done + total:,} rows")
     return total
 
 
 def _finish_failed(job: ImportJob, errors: ErrorFile, *, total: int, file_error: str = "") -> ImportJob:
     name = errors.finish()
+    cache.delete(_progress_key(job))
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FAILED, finished_at=timezone.now(), total_rows=total, imported_rows=0,
         error_count=errors.count, errors_preview=[] if file_error else errors.preview, errors_file=name,
         error=file_error, progress=100,
         message="The file cannot be read" if file_error else f"{errors.count:,} problem(s) found; nothing imported")
-    return ImportJob.objects.get(pk=job.pk)
-
-
-def _commit(job: ImportJob, importer: Importer, context, spool: CopySpool) -> ImportJob:
-    try:
-        with transaction.atomic():
-            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-            if locked.status == ImportJob.Status.SUCCEEDED:
-                return locked  # another delivery of this task got here first
-            importer.lock(context)
-            count = importer.commit(locked, spool, context)
-            audit_log(action=importer.audit_action or f"{importer.regime}.import.committed",
-                      actor=locked.requested_by, obj=locked,
-                      after={"job": str(locked.uuid), "importer": importer.code, "file": locked.original_name,
-                             "sha256": locked.sha256, "size": locked.size, "rows": count,
-                             **importer.audit_details(context)})
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportJob.Status.SUCCEEDED, imported_rows=count, progress=100, finished_at=timezone.now(),
-                message=f"Imported {count:,} rows")
-    except ImportFileError as exc:
-        errors = ErrorFile(errors_name(job))
-        errors.add(RowError(None, "", "", "", str(exc)))
-        return _finish_failed(job, errors, total=spool.count, file_error=str(exc))
-    except (DataError, IntegrityError) as exc:
-        # Validation should make this impossible; if the database still refuses, say so plainly.
-        logger.exception("import %s: the database refused the rows", job.pk)
-        errors = ErrorFile(errors_name(job))
-        message = f"The database refused the rows, nothing was imported: {str(exc).splitlines()[0]}"
-        errors.add(RowError(None, "", "", "", message))
-        return _finish_failed(job, errors, total=spool.count, file_error=message)
     return ImportJob.objects.get(pk=job.pk)
 
 
@@ -1340,7 +1458,8 @@ def import_template(importer: Importer, fmt: str) -> TemplateFile:
     raise ValueError(f"Unknown template format {fmt!r}")
 
 
-__all__ = ["Column", "CopySpool", "DECIMAL_SEPARATORS", "ErrorFile", "ImportFileError", "Importer", "JsonText",
-           "MAX_IMPORT_BYTES", "Row", "RowError", "UnknownImporter", "copy_into", "formula_problem", "get_importer",
+__all__ = ["Column", "CopyWriter", "DECIMAL_SEPARATORS", "Encoded", "ErrorFile", "ImportFileError", "Importer",
+           "JsonText", "copy_encoded",
+           "MAX_IMPORT_BYTES", "Row", "RowError", "UnknownImporter", "copy_line", "formula_problem", "get_importer",
            "import_fail", "import_open_errors", "import_request", "import_run", "import_template", "importers",
            "map_header", "open_table", "register", "validate_params"]

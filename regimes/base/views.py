@@ -75,6 +75,7 @@ def _importer_or_none(job: ImportJob) -> Importer | None:
 
 
 def _job_context(job: ImportJob) -> dict:
+    job.progress, job.message = imports.job_progress(job)  # live while rows stream in (see imports)
     importer = _importer_or_none(job)
     separator = dict(DECIMAL_SEPARATORS).get(job.parameters.get("decimal_separator", "auto"), "")
     params = importer.describe_params(job.parameters) if importer else []
@@ -95,6 +96,8 @@ def import_job_list(request: HttpRequest) -> HttpResponse:
     if regime:
         jobs = jobs.filter(regime=regime)
     page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    for job in page.object_list:
+        job.progress, job.message = imports.job_progress(job)
     available = imports.importers()
     return render(request, "imports/list.html", {
         "page": page, "regime": regime, "importers": available,

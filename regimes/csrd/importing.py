@@ -25,12 +25,16 @@ from factortrace.core.units import UNIT_CHOICES, UnitError, conversion_factor, p
 from factors.custom.models import CustomFactor
 from factors.models import EmissionFactor, FactorSource
 from factors.services import factor_snapshot, grid_electricity_factor, resolve_factor
-from regimes.base.imports import Column, ImportFileError, Importer, JsonText, Row, register
+from regimes.base.imports import Column, Encoded, ImportFileError, Importer, JsonText, Row, copy_encoded, register
 
 from .calculations import FactorValues, activity_emissions
 from .models import ActivityRecord, Facility, ReportingPeriod
 
 MAX_KG = Decimal(10) ** 18  # emissions_kg is numeric(24, 6)
+# The columns whose values decide a row's facility, scope rules, unit and factor (see Combination).
+COMBINATION_COLUMNS = ("facility", "scope", "scope1_type", "energy_type", "scope3_category", "unit", "factor",
+                       "factor_keywords", "data_quality", "ets_regulated")
+MAX_COMBINATIONS = 50_000  # remembered per import; beyond that, rows are worked out one by one
 
 
 def _choices(text_choices, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -117,9 +121,28 @@ class FactorChoice:
     unit: str
     label: str
     values: FactorValues
-    snapshot: JsonText
-    reason: str
+    snapshot: Encoded
+    reason: Encoded
     problem: str = ""  # set when the factor exists but cannot be used
+
+
+@dataclass
+class Combination:
+    """What a row's cells other than description, quantity and notes decide."""
+
+    facility_id: int | None
+    facility: Facility | None
+    share: Decimal
+    scope: str
+    scope1_type: str
+    energy_type: str
+    category: int | None
+    ets: bool
+    unit: str
+    quality: str
+    keywords: str
+    choice: FactorChoice | None = None
+    errors: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -132,6 +155,7 @@ class Context:
     resolutions: dict[tuple, FactorChoice | str] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)  # unit → "" (fine) or the problem
     conversions: dict[tuple[str, str], str] = field(default_factory=dict)
+    combinations: dict[tuple, Combination] = field(default_factory=dict)
     used_facilities: set[int] = field(default_factory=set)
     emissions_kg: Decimal = Decimal(0)
 
@@ -142,8 +166,10 @@ def _snapshot_choice(factor, reason: str, label: str) -> FactorChoice:
     return FactorChoice(
         factor_id=factor.pk if library else None, custom_factor_id=None if library else factor.pk,
         scope=factor.scope or "", unit=factor.unit, label=label, values=FactorValues.from_snapshot(snapshot),
-        snapshot=JsonText(json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))),
-        reason=reason,
+        # Escaped for COPY once here, not once per row (a snapshot is ~600 characters).
+        snapshot=copy_encoded(JsonText(json.dumps(snapshot, ensure_ascii=False, sort_keys=True,
+                                                  separators=(",", ":")))),
+        reason=copy_encoded(reason),
         problem="is a biogenic CO2 line reported outside of scopes; it is never an activity's factor"
         if getattr(factor, "outside_of_scopes", False) else "")
 
@@ -201,6 +227,42 @@ class ActivityImporter(Importer):
         return Context(period=period, facilities=facilities, facility_hint=hint, sources=sources)
 
     def parse_row(self, row: Row, ctx: Context):
+        cells = row.cells
+        key = tuple([cells.get(column) for column in COMBINATION_COLUMNS])
+        combination = ctx.combinations.get(key)
+        if combination is None:
+            combination = self._combination(row, ctx)
+            if len(ctx.combinations) < MAX_COMBINATIONS:
+                ctx.combinations[key] = combination
+        else:
+            for column, reason in combination.errors:
+                row.error(column, reason)
+        description = row.text("description", required=True, max_length=300)
+        quantity = row.decimal("quantity", required=True, max_digits=24, decimal_places=6)
+        if quantity is not None and quantity < 0:
+            row.error("quantity", "is negative; quantities cannot be negative — record a correction as its own "
+                                  "row with a note")
+        notes = row.text("notes")
+        if row.errors:
+            return ()
+        choice = combination.choice or self._by_description(row, ctx, combination, description)
+        if choice is None:
+            return ()
+        result = activity_emissions(quantity, combination.unit, choice.values, combination.share)
+        if result.total_kg >= MAX_KG:
+            row.error("quantity", "gives emissions too large to store; check the quantity and its unit")
+            return ()
+        ctx.emissions_kg += result.total_kg
+        return (ctx.period.pk, combination.facility_id, combination.scope, combination.scope1_type,
+                combination.energy_type, combination.category, description, quantity, combination.unit,
+                choice.factor_id, choice.custom_factor_id, choice.snapshot, choice.reason, result.total_kg,
+                result.co2_kg, result.ch4_kg, result.n2o_kg, result.other_kg, combination.ets, combination.quality, "",
+                notes)
+
+    def _combination(self, row: Row, ctx: Context) -> Combination:
+        """Everything but description, quantity and notes: checked, looked up and resolved once for
+        all the rows that repeat the same cells (the errors are replayed on each of them)."""
+        first_error = len(row.errors)
         found = None
         facility_text = row.text("facility", required=True)
         if facility_text:
@@ -230,12 +292,6 @@ class ActivityImporter(Importer):
             row.error("scope3_category", "Scope 3 needs a GHG Protocol category (1–15)")
         if scope in ("1", "2") and category is not None:
             row.error("scope3_category", f"only Scope 3 rows have a category (this row is Scope {scope})")
-        description = row.text("description", required=True, max_length=300)
-        quantity = row.decimal("quantity", required=True, max_digits=24, decimal_places=6)
-        if quantity is not None and quantity < 0:
-            row.error("quantity", "is negative; quantities cannot be negative — record a correction as its own "
-                                  "row with a note")
-            quantity = None
         unit = row.text("unit", required=True, max_length=40)
         if unit:
             problem = ctx.units.get(unit)
@@ -249,17 +305,40 @@ class ActivityImporter(Importer):
             if problem:
                 row.error("unit", problem)
                 unit = ""
-        quality = row.choice("data_quality", QUALITIES, default=ActivityRecord.Quality.CALCULATED,
+        quality = row.choice("data_quality", QUALITIES, default=ActivityRecord.Quality.CALCULATED.value,
                              accepted="measured, calculated or estimated")
-        notes = row.text("notes")
         keywords = row.text("factor_keywords", max_length=300)
         factor_text = row.text("factor", max_length=300)
-        if row.errors or found is None or not unit or quantity is None:
-            return ()
-        facility, share = found
-        choice = self._factor(row, ctx, factor_text, keywords or description, facility, scope, energy_type, unit)
+        facility, share = found if found is not None else (None, Decimal(100))
+        combination = Combination(
+            facility_id=facility.pk if facility else None, facility=facility, share=share, scope=scope,
+            scope1_type=scope1_type, energy_type=energy_type, category=category, ets=ets, unit=unit,
+            quality=quality, keywords=keywords)
+        if len(row.errors) == first_error and facility is not None and unit and scope:
+            combination.choice = self._factor(row, ctx, factor_text, keywords, facility, scope, energy_type, unit)
+            if combination.choice is not None:
+                self._check_conversion(row, ctx, unit, combination.choice)
+            ctx.used_facilities.add(facility.pk)
+        combination.errors = tuple((error.column, error.reason) for error in row.errors[first_error:])
+        return combination
+
+    def _by_description(self, row: Row, ctx: Context, combination: Combination, description: str):
+        """Rows with neither a factor nor factor keywords (and not grid electricity): the factor is
+        resolved from each row's description (cached per distinct description)."""
+        key = ("resolve", description.lower(), combination.unit, combination.facility.country, combination.scope)
+        choice = ctx.resolutions.get(key)
         if choice is None:
-            return ()
+            choice = ctx.resolutions[key] = self._resolve(key, ctx, description, combination.facility,
+                                                          combination.scope, combination.unit)
+        if isinstance(choice, str):
+            row.error("factor", choice)
+            return None
+        if not self._check_conversion(row, ctx, combination.unit, choice):
+            return None
+        return choice
+
+    @staticmethod
+    def _check_conversion(row: Row, ctx: Context, unit: str, choice: FactorChoice) -> bool:
         conversion = ctx.conversions.get((unit, choice.unit))
         if conversion is None:
             try:
@@ -270,19 +349,13 @@ class ActivityImporter(Importer):
             ctx.conversions[(unit, choice.unit)] = conversion
         if conversion:
             row.error("unit", conversion)
-            return ()
-        result = activity_emissions(quantity, unit, choice.values, share)
-        if result.total_kg >= MAX_KG:
-            row.error("quantity", "gives emissions too large to store; check the quantity and its unit")
-            return ()
-        ctx.used_facilities.add(facility.pk)
-        ctx.emissions_kg += result.total_kg
-        return (ctx.period.pk, facility.pk, scope, scope1_type, energy_type, category, description, quantity, unit,
-                choice.factor_id, choice.custom_factor_id, choice.snapshot, choice.reason, result.total_kg,
-                result.co2_kg, result.ch4_kg, result.n2o_kg, result.other_kg, ets, quality, "", notes)
+            return False
+        return True
 
     def _factor(self, row: Row, ctx: Context, factor_text: str, keywords: str, facility: Facility, scope: str,
                 energy_type: str, unit: str) -> FactorChoice | None:
+        """The factor given by ID, or resolved from the keywords or by grid region; None (and no
+        error) when it must be resolved from each row's description."""
         if factor_text:
             choice = ctx.factors.get(factor_text)
             if choice is None:
@@ -299,8 +372,10 @@ class ActivityImporter(Importer):
             return choice
         if scope == "2" and energy_type == ActivityRecord.EnergyType.ELECTRICITY:
             key = ("grid", facility.electricity_region)
-        else:
+        elif keywords:
             key = ("resolve", keywords.lower(), unit, facility.country, scope)
+        else:
+            return None
         choice = ctx.resolutions.get(key)
         if choice is None:
             choice = ctx.resolutions[key] = self._resolve(key, ctx, keywords, facility, scope, unit)
@@ -344,7 +419,8 @@ class ActivityImporter(Importer):
             if custom is None:
                 return f"there is no custom or supplier factor {ident} (it may have been deleted)"
             year = ctx.period.year
-            if (custom.valid_from and custom.valid_from.year > year) or (custom.valid_to and custom.valid_to.year < year):
+            if (custom.valid_from and custom.valid_from.year > year) \
+                    or (custom.valid_to and custom.valid_to.year < year):
                 return (f"custom factor {ident} is valid {custom.valid_from or '…'} to {custom.valid_to or '…'}, "
                         f"outside {ctx.period.name}")
             return _snapshot_choice(custom, f"Given by ID in the imported file: custom factor {ident} "

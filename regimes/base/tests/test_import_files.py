@@ -11,11 +11,12 @@ import pytest
 
 from regimes.base.imports import (
     Column,
-    CopySpool,
     ImportFileError,
     JsonText,
     Row,
     check_cells,
+    copy_encoded,
+    copy_line,
     formula_problem,
     map_header,
     normalise_header,
@@ -301,14 +302,9 @@ def test_a_damaged_workbook_is_refused(tmp_path):
     assert "workbook" in problem(tmp_path, content[: len(content) // 2], "data.xlsx")
 
 
-# ---------------------------------------------------------------- COPY spool
-def test_the_spool_writes_postgresql_copy_text_with_escapes():
-    spool = CopySpool(["a", "b", "c", "d", "e", "row_number", "job"], suffix=[42])
-    spool.add(["tab\there", "line\nbreak\\", None, True, JsonText('{"k":"v\\n"}')], 7)
-    spool.add([D("1.50"), 3, "", False, {"x": [1, 2]}], 8)
-    text = b"".join(spool.chunks()).decode()
-    spool.close()
-    assert text.splitlines() == [
-        'tab\\there\tline\\nbreak\\\\\t\\N\tt\t{"k":"v\\\\n"}\t7\t42',
-        '1.50\t3\t\tf\t{"x":[1,2]}\t8\t42',
-    ]
+# ---------------------------------------------------------------- COPY text
+def test_rows_are_written_in_postgresql_copy_text_with_escapes():
+    first = copy_line(["tab\there", "line\nbreak\\", None, True, JsonText('{"k":"v\\n"}')], 7, "\t42\n")
+    second = copy_line([D("1.50"), 3, "", False, {"x": [1, 2]}, copy_encoded("a\tb")], 8, "\t42\n")
+    assert first == 'tab\\there\tline\\nbreak\\\\\t\\N\tt\t{"k":"v\\\\n"}\t7\t42\n'
+    assert second == '1.50\t3\t\tf\t{"x":[1,2]}\ta\\tb\t8\t42\n'

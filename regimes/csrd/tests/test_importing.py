@@ -405,7 +405,7 @@ def test_the_error_file_lists_every_problem_formula_safe(inventory, in_tenant):
     assert content.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert table[0] == ["row", "column", "cell", "value", "reason"]
-    assert [(r[0], r[1], r[2]) for r in table[1:]] == [("3", "quantity", "G3"), ("3", "unit", "H3"),
+    assert [(r[0], r[1], r[2]) for r in table[1:]] == [("3", "unit", "H3"), ("3", "quantity", "G3"),
                                                       ("4", "description", "F4"), ("5", "scope3_category", "E5")]
     assert table[3][3] == "'=1+1"  # the offending value comes back neutralised
     assert all(not cell.startswith(("=", "+", "@")) for row in table for cell in row)
@@ -449,7 +449,7 @@ def test_a_database_error_during_the_commit_writes_nothing_and_the_retry_succeed
             with pytest.raises(OperationalError):
                 import_run(job.pk)  # the task retries on this
         job.refresh_from_db()
-        assert job.status == "committing" and not job.is_finished and counts() == before
+        assert not job.is_finished and job.attempts == 1 and counts() == before
         done = import_run(job.pk)
         assert done.status == "succeeded" and done.attempts == 2 and counts()[0] == before[0] + 2
 
