@@ -1008,6 +1008,8 @@ class ErrorFile:
         self._safe = safe_cell
         self.name = name
         self.count = 0
+        self.rows = 0  # rows with at least one problem (errors arrive in row order)
+        self._last_row: int | None = None
         self.preview: list[dict] = []
         target = Path(settings.MEDIA_ROOT) / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -1019,6 +1021,9 @@ class ErrorFile:
 
     def add(self, error: RowError) -> None:
         self.count += 1
+        if error.row is not None and error.row != self._last_row:
+            self.rows += 1
+            self._last_row = error.row
         if len(self.preview) < PREVIEW_ERRORS:
             self.preview.append(error.as_dict())
         if self.count <= MAX_ERRORS_IN_FILE:
@@ -1307,10 +1312,12 @@ def _check(importer: Importer, context, table: TableReader, rows: Iterator[Row],
     parse_row = importer.parse_row
     for row in rows:
         total += 1
-        if not row.errors:
+        if not row.errors:  # (a row that does not fit the header has no cells to check)
             check_cells(row)
-        if not row.errors:
-            values = parse_row(row, context)
+            if row.errors:
+                _parse_without_refused_cells(parse_row, row, context)
+            else:
+                values = parse_row(row, context)
         if row.errors:
             for error in row.errors:
                 errors.add(error)
@@ -1323,6 +1330,23 @@ def _check(importer: Importer, context, table: TableReader, rows: Iterator[Row],
     return total
 
 
+def _parse_without_refused_cells(parse_row, row: Row, context) -> None:
+    """A row with formula cells: the importer still checks its other cells (so every problem of
+    the row is reported at once), seeing the refused cells as empty; its complaints about those
+    same cells are dropped — the formula is the problem there."""
+    refused = {error.column for error in row.errors}
+    found = len(row.errors)
+    for column in refused:
+        row.cells[column] = None
+    parse_row(row, context)
+    row.errors[found:] = [error for error in row.errors[found:] if error.column not in refused]
+
+
+def _summary(errors: ErrorFile, total: int) -> str:
+    problems = f"{errors.count:,} problem{'s' if errors.count != 1 else ''}"
+    return f"{problems} in {errors.rows:,} of the file's {total:,} row{'s' if total != 1 else ''}; nothing was imported"
+
+
 def _finish_failed(job: ImportJob, errors: ErrorFile, *, total: int, file_error: str = "") -> ImportJob:
     name = errors.finish()
     cache.delete(_progress_key(job))
@@ -1330,7 +1354,7 @@ def _finish_failed(job: ImportJob, errors: ErrorFile, *, total: int, file_error:
         status=ImportJob.Status.FAILED, finished_at=timezone.now(), total_rows=total, imported_rows=0,
         error_count=errors.count, errors_preview=[] if file_error else errors.preview, errors_file=name,
         error=file_error, progress=100,
-        message="The file cannot be read" if file_error else f"{errors.count:,} problem(s) found; nothing imported")
+        message="The file cannot be read" if file_error else _summary(errors, total))
     return ImportJob.objects.get(pk=job.pk)
 
 

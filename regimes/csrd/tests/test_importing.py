@@ -26,24 +26,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
-from django.urls import path
+from django.urls import reverse
 
-from factortrace import urls_tenant
 from factortrace.audit.models import AuditEntry
 from factors.models import EmissionFactor
 from regimes.base.imports import MAX_IMPORT_BYTES, get_importer, import_request, import_run, import_template
 from regimes.base.models import ImportJob
 from regimes.csrd import services
-from regimes.csrd.import_views import csrd_import
 from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 
-# The upload page is routed by regimes/csrd/urls.py (the lead's file); these tests mount it on
-# their own URLconf (this module), in front of the tenant URLconf, under a path of their own.
-UPLOAD = "/csrd-import-under-test/"
-urlpatterns = [path(UPLOAD.strip("/") + "/", csrd_import, name="csrd_import_under_test"), *urls_tenant.urlpatterns]
-handler404, handler403 = urls_tenant.handler404, urls_tenant.handler403
+UPLOAD = "/csrd/import/"
 
 HEADER = ["facility", "scope", "scope1_type", "energy_type", "scope3_category", "description", "quantity", "unit",
           "factor", "factor_keywords", "data_quality", "ets_regulated", "notes"]
@@ -488,8 +482,8 @@ def test_the_task_is_queued_after_commit_in_the_tenants_schema(inventory, in_ten
 
 
 # ---------------------------------------------------------------- the upload page
-@pytest.mark.urls(__name__)
 def test_the_upload_page_shows_the_form_templates_and_column_guide(inventory, people, client_for):
+    assert reverse("csrd:import") == UPLOAD
     page = client_for(people["officer"], inventory["tenant"]).get(UPLOAD)
     assert page.status_code == 200
     html = page.content.decode()
@@ -498,7 +492,6 @@ def test_the_upload_page_shows_the_form_templates_and_column_guide(inventory, pe
     assert "<code>scope3_category</code>" in html and "No imports yet" in html
 
 
-@pytest.mark.urls(__name__)
 def test_uploading_from_the_page_redirects_to_the_job(inventory, people, client_for, in_tenant):
     client = client_for(people["officer"], inventory["tenant"])
     with mock.patch("regimes.base.tasks.run_import.apply_async"):
@@ -512,9 +505,9 @@ def test_uploading_from_the_page_redirects_to_the_job(inventory, people, client_
         import_run(job.pk)
     page = client.get(response.url).content.decode()
     assert 'data-testid="imported-rows">2<' in page and "See the activities of FY2025" in page
+    assert 'href="/csrd/activities/?period=' in page
 
 
-@pytest.mark.urls(__name__)
 def test_the_page_shows_upload_problems_next_to_the_fields(inventory, people, client_for, in_tenant):
     client = client_for(people["officer"], inventory["tenant"])
     locked = client.post(UPLOAD, {"period": inventory["fy24"].pk, "decimal_separator": "auto",
@@ -527,20 +520,17 @@ def test_the_page_shows_upload_problems_next_to_the_fields(inventory, people, cl
         assert ImportJob.objects.count() == 0
 
 
-@pytest.mark.urls(__name__)
 def test_the_page_explains_what_is_missing_before_an_import(tenant_a, people, client_for):
     html = client_for(people["officer"], tenant_a).get(UPLOAD).content.decode()
     assert "Create a reporting period first" in html and 'data-testid="import-form"' not in html
 
 
-@pytest.mark.urls(__name__)
 def test_the_upload_page_needs_the_edit_capability(inventory, people, client_for):
     assert client_for(people["accountant"], inventory["tenant"]).get(UPLOAD).status_code == 403
     assert client_for(people["auditor"], inventory["tenant"]).post(
         UPLOAD, {"period": inventory["fy25"].pk, "file": upload(csv_bytes(GAS))}).status_code == 403
 
 
-@pytest.mark.urls(__name__)
 def test_outsiders_never_see_the_upload_page(inventory, owner_b, client_for):
     # Charlie (owner of Beta) must see nothing of Alpha's, not even that the page exists.
     assert client_for(owner_b, inventory["tenant"]).get(UPLOAD).status_code == 404
