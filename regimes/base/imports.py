@@ -1365,6 +1365,20 @@ def import_fail(job_id: int, error: str) -> None:
                 message="The import did not finish; nothing was imported")
 
 
+STALE_AFTER = dt.timedelta(hours=2)  # a 100,000-row file takes seconds; hours mean the run is lost
+
+
+def import_fail_stale() -> int:
+    """Jobs still queued or running hours after upload (every retry used up, or the message
+    lost) are marked failed — nothing of them was committed — so nobody waits on them forever."""
+    cutoff = timezone.now() - STALE_AFTER
+    return ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING,
+                                                ImportJob.Status.COMMITTING], created_at__lt=cutoff).update(
+        status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+        error="The import did not finish (the worker was lost); nothing was imported. Please upload the file again.",
+        message="The import did not finish; nothing was imported")
+
+
 def import_open_errors(job: ImportJob):
     """Open the error file of a failed job for download."""
     name = job.errors_file.name if job.errors_file else ""
@@ -1482,8 +1496,8 @@ def import_template(importer: Importer, fmt: str) -> TemplateFile:
     raise ValueError(f"Unknown template format {fmt!r}")
 
 
-__all__ = ["Column", "CopyWriter", "DECIMAL_SEPARATORS", "Encoded", "ErrorFile", "ImportFileError", "Importer",
-           "JsonText", "copy_encoded",
-           "MAX_IMPORT_BYTES", "Row", "RowError", "UnknownImporter", "copy_line", "formula_problem", "get_importer",
-           "import_fail", "import_open_errors", "import_request", "import_run", "import_template", "importers",
-           "map_header", "open_table", "register", "validate_params"]
+__all__ = ["Column", "copy_encoded", "copy_line", "CopyWriter", "DECIMAL_SEPARATORS", "Encoded", "ErrorFile",
+           "formula_problem", "get_importer", "import_fail", "import_fail_stale", "import_open_errors",
+           "import_request", "import_run", "import_template", "Importer", "importers", "ImportFileError", "JsonText",
+           "map_header", "MAX_IMPORT_BYTES", "open_table", "register", "Row", "RowError", "UnknownImporter",
+           "validate_params"]

@@ -3,6 +3,7 @@ import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django_tenants.utils import get_public_schema_name
 
 from factortrace.core.tasks import TenantTask
 
@@ -28,3 +29,19 @@ def run_import(self, job_id: int) -> str:
                 return "failed"
         raise
     return job.status
+
+
+@shared_task(name="imports.fail_stale", base=TenantTask)
+def fail_stale_tenant() -> int:
+    return imports.import_fail_stale()
+
+
+@shared_task(name="imports.fail_stale_all_tenants")
+def fail_stale_all_tenants() -> int:
+    """For the beat schedule: every tenant's lost import jobs are marked failed."""
+    from tenants.models import Tenant  # noqa: PLC0415
+
+    schemas = list(Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True))
+    for schema in schemas:
+        fail_stale_tenant.apply_async(headers={"_schema_name": schema})
+    return len(schemas)
