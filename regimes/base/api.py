@@ -97,7 +97,7 @@ class ImportJobViewSet(TenantReadOnlyViewSet):
     filterset_fields = ["regime", "kind", "status"]
     ordering_fields = ["created_at"]
 
-    @extend_schema(summary="The error file of a failed import",
+    @extend_schema(summary="The error file of a failed import", operation_id="imports_errors_file",
                    description="CSV (UTF-8 with BOM): row, column, cell, value, reason; formula-safe.",
                    responses={(200, "text/csv"): OpenApiTypes.BINARY,
                               404: OpenApiResponse(description="No error file")})
@@ -162,12 +162,13 @@ class ImportUploadView(TenantScopedMixin, generics.ListAPIView):
     def base_queryset(self):
         return super().base_queryset().filter(kind=self._importer().code)
 
-    @extend_schema(summary="An importer's jobs")
+    @extend_schema(summary="An importer's jobs", operation_id="imports_importer_jobs_list",
+                   description="The jobs of one importer (e.g. csrd.activities), newest first.")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        summary="Upload a file to import",
+        summary="Upload a file to import", operation_id="imports_upload",
         description="Stores the file with its SHA-256 and queues the import; answers 202 with the job at once. "
                     "Every row is then checked; if any has a problem nothing is imported and the job lists the "
                     "problems (and links an error file), otherwise all rows are saved together. Poll the job's "
@@ -193,7 +194,7 @@ class ImporterListView(APIView):
 
     read_cap = Cap.VIEW
 
-    @extend_schema(summary="Importers", responses=inline_serializer("Importer", many=True, fields={
+    @extend_schema(summary="Importers", operation_id="imports_importers_list", responses=inline_serializer("Importer", many=True, fields={
         "code": serializers.CharField(), "regime": serializers.CharField(), "title": serializers.CharField(),
         "description": serializers.CharField(), "columns": serializers.ListField(child=serializers.DictField()),
         "parameters": serializers.ListField(child=serializers.DictField()),
