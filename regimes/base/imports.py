@@ -142,9 +142,14 @@ class Importer:
     Methods (``context`` is whatever :meth:`prepare` returns: per-job lookups and caches)
         prepare(job)            → context; raise ImportFileError for a job-level problem
         parse_row(row, context) → tuple of values (see ``fields``); report problems with
-                                  ``row.error(column, reason)`` — a row with errors is not kept
-        lock(context)           inside the commit transaction: re-check the target is still
-                                open (period unlocked …); raise ImportFileError otherwise
+                                  ``row.error(column, reason)`` — a row with errors is not kept.
+                                  Rows with the same lookups should hit ``context`` caches: it
+                                  runs once per row of files of 100,000 rows and more. Values
+                                  many rows share can be returned pre-encoded (copy_encoded).
+        lock(context)           called at the start of the write transaction (take row locks:
+                                they are held until the commit) and again before the audit
+                                entry: check the target is still open (period unlocked …);
+                                raise ImportFileError otherwise
         audit_details(context)  → dict added to the audit entry
         params_from_cleaned(cleaned) → JSON-safe parameters stored on the job
         describe_params(params) → [(label, value)] for pages
@@ -172,7 +177,7 @@ class Importer:
         raise NotImplementedError
 
     def lock(self, context: Any) -> None:
-        """Re-check, under locks, anything that may have changed since validation."""
+        """Lock and re-check what the rows go into (see the class docstring)."""
 
     def audit_details(self, context: Any) -> dict:
         return {}
