@@ -19,4 +19,6 @@ app.conf.beat_schedule = {
     "audit-verify-all-tenants": {"task": "audit.verify_all_tenants", "schedule": crontab(hour=2, minute=30)},
     # Reports stuck in "running" after a crash beyond every retry are marked failed.
     "reports-fail-stale": {"task": "reports.fail_stale_all_tenants", "schedule": crontab(minute="*/15")},
+    # Imports lost with their worker beyond every retry are marked failed (nothing was written).
+    "imports-fail-stale": {"task": "imports.fail_stale_all_tenants", "schedule": crontab(minute="*/15")},
 }
