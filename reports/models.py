@@ -4,12 +4,11 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.utils import timezone
 
-from factortrace.core.models import user_ref
+from factortrace.core.models import TrackedRun
 
 
-class Report(models.Model):
+class Report(TrackedRun):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -25,22 +24,15 @@ class Report(models.Model):
     standard = models.CharField(max_length=200, blank=True,
                                 help_text="The standard/regulation edition the report follows.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    progress = models.PositiveSmallIntegerField(default=0)
-    message = models.CharField(max_length=200, blank=True, help_text="Current step, shown under the progress bar.")
     file = models.FileField(max_length=300, blank=True)
     file_name = models.CharField(max_length=200, blank=True, help_text="Name offered on download.")
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     validation = models.JSONField(default=dict, blank=True, help_text="Schema/XBRL validation outcome, if any.")
     error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    requested_by = user_ref(null=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(TrackedRun.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.title} ({self.format.upper()}, {self.get_status_display()})"
@@ -48,9 +40,3 @@ class Report(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
-
-    @property
-    def seconds(self) -> float | None:
-        if self.started_at and self.finished_at:
-            return (self.finished_at - self.started_at).total_seconds()
-        return None

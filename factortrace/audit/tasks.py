@@ -2,9 +2,8 @@
 import logging
 
 from celery import shared_task
-from django_tenants.utils import get_public_schema_name
 
-from factortrace.core.tasks import TenantTask
+from factortrace.core.tasks import TenantTask, for_each_tenant
 
 from .services import verify_chain
 
@@ -21,9 +20,4 @@ def verify_tenant(self) -> dict:
 
 @shared_task(name="audit.verify_all_tenants")
 def verify_all_tenants() -> int:
-    from tenants.models import Tenant  # noqa: PLC0415
-
-    schemas = list(Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True))
-    for schema in schemas:
-        verify_tenant.apply_async(headers={"_schema_name": schema})
-    return len(schemas)
+    return for_each_tenant(verify_tenant)

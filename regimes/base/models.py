@@ -4,12 +4,11 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.utils import timezone
 
-from factortrace.core.models import user_ref
+from factortrace.core.models import TrackedRun
 
 
-class ImportJob(models.Model):
+class ImportJob(TrackedRun):
     """One uploaded file on its way in: validated row by row, then committed all or nothing.
 
     The file is kept under the tenant's schema folder with its SHA-256; the error file (row,
@@ -34,22 +33,15 @@ class ImportJob(models.Model):
     read_as = models.CharField(max_length=60, blank=True,
                                help_text="How the file was read, e.g. 'CSV, UTF-8, semicolon-separated'")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    progress = models.PositiveSmallIntegerField(default=0)
-    message = models.CharField(max_length=200, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors_file = models.FileField(max_length=300, blank=True)
     errors_preview = models.JSONField(default=list, blank=True, help_text="First errors, shown on the page")
     error = models.TextField(blank=True, help_text="A problem with the file as a whole")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    requested_by = user_ref(null=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(TrackedRun.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"

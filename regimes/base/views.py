@@ -85,7 +85,7 @@ def _job_context(job: ImportJob) -> dict:
         "result_links": importer.result_links(job) if importer and job.status == ImportJob.Status.SUCCEEDED else [],
         "upload_url": importer.upload_url() if importer else None,
         "more_errors": max(0, job.error_count - len(job.errors_preview)),
-        "seconds": (job.finished_at - job.started_at).total_seconds() if job.started_at and job.finished_at else None,
+        "seconds": job.seconds,
     }
 
 
