@@ -245,6 +245,12 @@ def _run() -> int:
                 os.killpg(child.pid, signal.SIGKILL)
         down(started)
 
+    def interrupted(signum, _frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    # Explicit handlers: a shell may start us with SIGINT ignored, and `kill` sends SIGTERM.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupted)
     try:
         subprocess.run([*manage, "platform_setup", "--demo"], env=env, check=True)
         port = os.environ.get("PORT", "8000")
@@ -273,11 +279,15 @@ def _run() -> int:
             time.sleep(0.5)
         return max((child.returncode or 0) for child in children)
     except KeyboardInterrupt:
+        print("\n  Stopping FactorTrace…", flush=True)
         return 0
     except subprocess.CalledProcessError as exc:
         return exc.returncode
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not abort the clean-up
         stop_all()
+        print(f"  Stopped{' (and the embedded services)' if started else ''}.", flush=True)
 
 
 def main(argv: list[str]) -> int:
