@@ -16,7 +16,7 @@ from reports.registry import BuildContext, OutputFormat, RenderContext, ReportKi
 from reports.renderers import csv_bytes, json_bytes, pdf_bytes
 
 from .calculations import ZERO, PeriodFigures, TargetProgress, quantize
-from .disclosure import SCOPE3_CATEGORY_NAMES, E1Disclosure, E1Energy, E1Target, Scope, TargetKind
+from .disclosure import SCOPE3_CATEGORY_NAMES, DisclosureError, E1Disclosure, E1Energy, E1Target, Scope, TargetKind
 from .models import STANDARD, ActivityRecord, ReportingPeriod, Target
 from .selectors import period_figures, targets_with_progress
 
@@ -103,8 +103,11 @@ def disclosure_for(period: ReportingPeriod, tenant, figures: PeriodFigures) -> E
     totals = figures.totals
     s1, s2l, s2m = _q(totals.scope1_t, T0), _q(totals.scope2_location_t, T0), _q(totals.scope2_market_t, T0)
     by_cat = {k: _q(v, T0) for k, v in totals.scope3_by_category_t.items()}
-    s3 = sum(by_cat.values(), ZERO)
-    total_l, total_m = s1 + s2l + s3, s1 + s2m + s3
+    # Each figure is its own exact value rounded once, like the dashboard and the API show it;
+    # a total may then differ from the sum of its rounded parts in the last digit, which XBRL
+    # Calculations 1.1 (round-to-nearest intervals, Arelle --calc c11r) accepts.
+    s3 = _q(totals.scope3_t, T0)
+    total_l, total_m = _q(totals.total_location_t, T0), _q(totals.total_market_t, T0)
     revenue = period.net_revenue or ZERO
     return E1Disclosure(
         entity_name=tenant.display_legal_name, lei=tenant.lei or None,
@@ -166,7 +169,12 @@ def build_e1(ctx: BuildContext) -> dict:
     ctx.progress(40, "Checking targets")
     progress: list[tuple[Target, TargetProgress]] = targets_with_progress(period, figures)
     ctx.progress(60, "Preparing the disclosure")
-    disclosure = disclosure_for(period, ctx.tenant, figures)
+    try:
+        disclosure = disclosure_for(period, ctx.tenant, figures)
+    except DisclosureError as exc:
+        from reports.services import ReportError  # noqa: PLC0415
+
+        raise ReportError(f"{period.name} cannot be published as it is: " + "; ".join(exc.problems)) from None
     ctx.progress(75, "Listing the factors used")
     return {"period": period, "figures": figures, "disclosure": disclosure, "targets": progress,
             "factors": factors_used(period), "activity_count": ActivityRecord.objects.filter(period=period).count()}
