@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from factortrace.core.tenancy import require_cap
@@ -56,12 +57,17 @@ def report_create(request):
         if not form.is_valid():
             messages.error(request, "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
                                               for f, e in form.errors.items()))
-            return redirect(request.POST.get("next") or "reports:list")
+            return _back(request)
         params = form.cleaned_params() if hasattr(form, "cleaned_params") else form.cleaned_data
     report = services.report_request(kind_code=kind.code, fmt=output.code, params=params, actor=request.user)
     messages.success(request, f"{report.title} ({output.label}) is being generated.")
+    return _back(request)
+
+
+def _back(request):
+    """Back to the page the request came from (``next``), if it is on this host; else the list."""
     target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect("reports:list")
 

@@ -1,6 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.contrib import messages
+from django.shortcuts import redirect
 
 from factortrace.core.admin import TenantModelAdmin, platform_admin, tenant_admin
 
@@ -39,10 +39,42 @@ class DomainAdmin(admin.ModelAdmin):
 
 @admin.register(Membership, site=platform_admin)
 class PlatformMembershipAdmin(admin.ModelAdmin):
+    """Operators' changes go through the same services, so they reach the tenant's audit trail."""
+
     list_display = ["user", "tenant", "role", "created"]
     list_filter = ["role", "tenant"]
     search_fields = ["user__email", "tenant__name"]
-    raw_id_fields = ["user", "tenant", "invited_by"]
+    raw_id_fields = ["user", "tenant"]
+    fields = ["user", "tenant", "role"]
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "tenant"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.membership_set_role(membership=Membership.objects.get(pk=obj.pk), role=obj.role,
+                                         actor=request.user)
+        else:
+            saved = services.membership_add(tenant=obj.tenant, user=obj.user, role=obj.role, actor=request.user)
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.membership_remove(membership=obj, actor=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.get_full_path())
 
 
 # ---------------------------------------------------------------- tenant admins
@@ -71,18 +103,19 @@ class MembershipAdmin(TenantModelAdmin):
         return False  # people join by invitation (Members page)
 
     def save_model(self, request, obj, form, change):
+        # A refusal (last owner, a role one may not grant) is shown on the page by
+        # TenantModelAdmin.changeform_view; nothing is saved.
         try:
             services.membership_set_role(membership=Membership.objects.get(pk=obj.pk), role=obj.role,
                                          actor=request.user, actor_membership=request.membership)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc) or "You may not grant that role.") from exc
 
     def delete_model(self, request, obj):
-        services.membership_remove(membership=obj, actor=request.user, actor_membership=request.membership)
-
-    def delete_queryset(self, request, queryset):
-        for membership in queryset:
-            self.delete_model(request, membership)
+        try:
+            services.membership_remove(membership=obj, actor=request.user, actor_membership=request.membership)
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc) or "You may not remove this member.") from exc
 
 
 @admin.register(Invitation, site=tenant_admin)

@@ -228,23 +228,34 @@ def hop_url(*, user, tenant: Tenant, request) -> str:
     return tenant_url(tenant, f"{reverse('hop', urlconf=settings.ROOT_URLCONF)}?token={token}", request)
 
 
-def hop_token_consume(*, token: str, tenant: Tenant):
-    """Return the user the token signs in on ``tenant``, or None (expired, reused, wrong tenant)."""
+def _hop_user(token: str, tenant: Tenant):
+    """(user, nonce) a valid token names for ``tenant``, or (None, None); does not use it up."""
     from django.contrib.auth import get_user_model  # noqa: PLC0415
 
     try:
         payload = signing.loads(token, salt=HOP_SALT, max_age=HOP_MAX_AGE)
     except signing.BadSignature:
-        return None
+        return None, None
     if payload.get("t") != tenant.schema_name:
-        return None
-    if not cache.add(f"hop-used:{payload['n']}", 1, timeout=HOP_MAX_AGE * 2):
-        return None  # single use
+        return None, None
     user = get_user_model().objects.filter(pk=payload.get("u"), is_active=True).first()
     if user is None or user.get_session_auth_hash()[:16] != payload.get("h"):
-        return None
+        return None, None
     if not Membership.objects.filter(user=user, tenant=tenant).exists():
-        return None
+        return None, None
+    return user, payload["n"]
+
+
+def hop_token_peek(*, token: str, tenant: Tenant):
+    """The user a token would sign in, without using the token (for a confirmation page)."""
+    return _hop_user(token, tenant)[0]
+
+
+def hop_token_consume(*, token: str, tenant: Tenant):
+    """Return the user the token signs in on ``tenant``, or None (expired, reused, wrong tenant)."""
+    user, nonce = _hop_user(token, tenant)
+    if user is None or not cache.add(f"hop-used:{nonce}", 1, timeout=HOP_MAX_AGE * 2):
+        return None  # invalid, or already used once
     return user
 
 

@@ -1,6 +1,7 @@
 """Public host: landing, workspaces, onboarding, invitations. Tenant host: members, switching."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -42,6 +43,11 @@ def workspaces(request):
 @login_required
 def workspace_create(request):
     form = TenantSignupForm(request.POST or None)
+    owned = Membership.objects.filter(user=request.user, role="owner").count()
+    if request.method == "POST" and owned >= settings.MAX_OWNED_WORKSPACES and not request.user.is_staff:
+        # Each workspace is a new host; a cap keeps sign-up from being a way to mint them.
+        form.add_error(None, f"You already own {owned} organisations, the most one account may create. "
+                             "Contact the operator if you need more.")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -80,10 +86,19 @@ def invitation_accept(request, token: str):
 
 # ---------------------------------------------------------------- tenant host
 def hop(request):
-    """Exempt from the membership gate: the token proves the user and the membership."""
+    """Exempt from the membership gate: the token proves the user and the membership.
+
+    When someone else is already signed in on this host, ask before replacing the session: a
+    link from a colleague must not silently sign you in as them (login CSRF).
+    """
     if not is_tenant_request(request):
         raise Http404()
-    user = services.hop_token_consume(token=request.GET.get("token", ""), tenant=request.tenant)
+    token = request.POST.get("token") or request.GET.get("token", "")
+    if request.method == "GET" and request.user.is_authenticated:
+        arriving = services.hop_token_peek(token=token, tenant=request.tenant)
+        if arriving is not None and arriving.pk != request.user.pk:
+            return render(request, "tenants/hop_confirm.html", {"arriving": arriving, "token": token})
+    user = services.hop_token_consume(token=token, tenant=request.tenant)
     if user is None:
         messages.error(request, "That link has expired; please sign in.")
         return redirect("account_login")
@@ -127,8 +142,6 @@ def member_list(request):
 
 
 def _public_url(request, path: str) -> str:
-    from django.conf import settings  # noqa: PLC0415
-
     host = request.get_host()
     port = ":" + host.rsplit(":", 1)[1] if ":" in host else ""
     return f"{request.scheme}://{settings.BASE_DOMAIN}{port}{path}"

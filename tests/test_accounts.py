@@ -85,10 +85,14 @@ def test_wrong_password_is_refused_and_repeated_failures_lock_the_account(tenant
         response = client.post("/accounts/login/", {"login": email, "password": "wrong-password"})
         assert response.status_code == 200
         assert b"not correct" in response.content or b"incorrect" in response.content
-    # Even the right password is refused while the account is rate-limited.
+    # Even the right password is refused while the account is rate-limited…
     response = client.post("/accounts/login/", {"login": email, "password": PASSWORD})
     assert b"Too many failed login attempts" in response.content
     assert "_auth_user_id" not in client.session
+    # …on every host: the counter is per account, not per tenant (no fresh bucket per workspace).
+    for host in ("beta.localhost", "localhost"):
+        response = Client(HTTP_HOST=host).post("/accounts/login/", {"login": email, "password": PASSWORD})
+        assert b"Too many failed login attempts" in response.content, host
     cache.clear()
 
 
@@ -210,3 +214,17 @@ def test_an_accountant_of_two_tenants_switches_between_them(tenancy, client_for)
     assert stolen.status_code == 302 and "/accounts/login/" in stolen.url
     # And nobody can switch into a tenant they do not belong to.
     assert client_for(tenancy["people"]["officer"], tenancy["alpha"]).get("/switch/beta/").status_code == 404
+
+
+def test_a_switch_link_never_silently_replaces_someone_elses_session(tenancy, client_for):
+    """A colleague's hop link opened while signed in as yourself asks first (login CSRF)."""
+    alpha = tenancy["alpha"]
+    colleague = client_for(tenancy["people"]["auditor"])
+    link = _path(colleague.get(f"/workspaces/{alpha.slug}/open/").url)
+    victim = client_for(tenancy["people"]["officer"], alpha)
+    page = victim.get(link)
+    assert page.status_code == 200 and b"Switch to auditor@alpha.example?" in page.content
+    assert victim.get("/").context["user"].email == "officer@alpha.example"
+    token = re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
+    assert victim.post("/hop/", {"token": token}).status_code == 302
+    assert victim.get("/").context["user"].email == "auditor@alpha.example"

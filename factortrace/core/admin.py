@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, reverse
 
@@ -83,8 +83,15 @@ platform_admin = PlatformAdminSite(name="admin")
 class TenantModelAdmin(admin.ModelAdmin):
     """Base for every model on the tenant admin: role-based rights, audited writes, soft delete.
 
-    Shows soft-deleted rows too (filter "Deleted"), with a "Restore" action.
+    Shows soft-deleted rows too (filter "Deleted"), with a "Restore" action. A regime whose
+    writes have rules (period locks, recalculation) sets ``save_service(obj, actor)``,
+    ``delete_service(obj, actor)`` and ``restore_service(obj, actor)`` so the admin goes through
+    the same services as the screens and the API; a refusal is shown as an error message.
     """
+
+    save_service = None
+    delete_service = None
+    restore_service = None
 
     def has_module_permission(self, request):
         return has_cap(request, Cap.MANAGE)
@@ -122,32 +129,66 @@ class TenantModelAdmin(admin.ModelAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
-        if hasattr(obj, "touch"):
+        if type(self).save_service is not None:
+            type(self).save_service(obj, request.user)
+        elif hasattr(obj, "touch"):
             audited_save(obj, actor=request.user)
         else:
             super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        if hasattr(obj, "soft_delete"):
+        if type(self).delete_service is not None:
+            type(self).delete_service(obj, request.user)
+        elif hasattr(obj, "soft_delete"):
             audited_delete(obj, actor=request.user)
         else:
             super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        _each(self, request, queryset, self.delete_model, "deleted")
+
+    def restore_model(self, request, obj):
+        if type(self).restore_service is not None:
+            type(self).restore_service(obj, request.user)
+        else:
+            audited_restore(obj, actor=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:  # a service refused the change: say why, nothing is saved
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.get_full_path())
+
+
+def _each(modeladmin, request, queryset, action, done: str) -> None:
+    count, refused = 0, []
+    for obj in queryset:
+        try:
+            action(request, obj)
+            count += 1
+        except ValidationError as exc:
+            refused.append(f"{obj}: {' '.join(exc.messages)}")
+    if count:
+        messages.success(request, f"{count} {done}.")
+    for problem in refused:
+        messages.error(request, problem)
+
 
 def soft_delete_selected(modeladmin, request, queryset):
-    count = 0
-    for obj in queryset.filter(deleted_at__isnull=True):
-        audited_delete(obj, actor=request.user)
-        count += 1
-    messages.success(request, f"{count} deleted (restorable).")
+    _each(modeladmin, request, queryset.filter(deleted_at__isnull=True), modeladmin.delete_model,
+          "deleted (restorable)")
 
 
 def restore_selected(modeladmin, request, queryset):
-    count = 0
-    for obj in queryset.filter(deleted_at__isnull=False):
-        audited_restore(obj, actor=request.user)
-        count += 1
-    messages.success(request, f"{count} restored.")
+    _each(modeladmin, request, queryset.filter(deleted_at__isnull=False), modeladmin.restore_model, "restored")
 
 
 class DeletedFilter(admin.SimpleListFilter):

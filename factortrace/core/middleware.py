@@ -53,3 +53,24 @@ class SecurityHeadersMiddleware:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse request bodies over ``MAX_REQUEST_BYTES`` before reading them (413). Uploads have
+    their own, smaller limits (imports 32 MB, evidence 20 MB) checked with a clear message;
+    this is the outer bound that keeps a huge body from filling the disk first."""
+
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.http import HttpResponse  # noqa: PLC0415
+
+            limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return HttpResponse(f"The request is larger than {limit} MB.", status=413, content_type="text/plain")
+        return self.get_response(request)

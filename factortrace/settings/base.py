@@ -78,6 +78,7 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "factortrace.core.middleware.RequestIdMiddleware",
+    "factortrace.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "factortrace.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,9 +141,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("CACHE_URL", _redis_db(REDIS_URL, 1)),
-        # Cache keys carry the schema so tenants never read each other's entries.
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        # Cache keys carry the schema so tenants never read each other's entries (sign-in limits are global).
+        "KEY_FUNCTION": "factortrace.core.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "factortrace.core.cache.reverse_key",
     }
 }
 
@@ -175,6 +176,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # development and tests serve static files without collectstatic
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The outer bound on request bodies (413); uploads below it get their own limits with a clear
+# message (imports 32 MB, evidence 20 MB), so a 50 MB file is told "the limit is 32 MB".
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 64 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # ---------------------------------------------------------------- accounts
@@ -305,4 +309,5 @@ DEMO_TENANT_SLUG = "demo"
 DEMO_OWNER_EMAIL = "owner@demo.example"
 DEMO_OWNER_PASSWORD = "demo-owner-2026"
 INVITATION_TTL_DAYS = 14
+MAX_OWNED_WORKSPACES = env_int("MAX_OWNED_WORKSPACES", 5)
 FORM_RENDERER = "factortrace.core.forms.FormRenderer"

@@ -21,8 +21,8 @@ DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DB_NAME", "test_factortrac
 CACHES = {"default": {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",
     "LOCATION": _redis_db(REDIS_URL, env_int("TEST_CACHE_DB", 2)),
-    "KEY_FUNCTION": "django_tenants.cache.make_key",
-    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    "KEY_FUNCTION": "factortrace.core.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "factortrace.core.cache.reverse_key",
 }}
 MEDIA_ROOT = VAR_DIR / env_str("TEST_MEDIA_DIR", "test-media")
 

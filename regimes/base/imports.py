@@ -1113,6 +1113,15 @@ def import_request(*, importer_code: str, uploaded_file, params: dict, actor) ->
     digest, written = _store(uploaded_file, stored)
     try:
         job.file.name, job.sha256, job.size = stored, digest, written
+        # The same file imported twice with the same parameters would count every line twice.
+        earlier = next((previous for previous in ImportJob.objects.filter(
+            kind=importer.code, sha256=digest, parameters=cleaned, status=ImportJob.Status.SUCCEEDED)
+            if importer.model._default_manager.filter(import_job=previous).exists()), None)
+        if earlier is not None:
+            raise ValidationError({"file": f"This file (SHA-256 {digest[:12]}…) was already imported on "
+                                           f"{earlier.created_at:%d %b %Y %H:%M} UTC with the same settings "
+                                           f"({earlier.imported_rows} rows). Delete those rows first, or "
+                                           "upload a file with only new rows."})
         with transaction.atomic():
             job.save(force_insert=True)
             from .tasks import run_import  # noqa: PLC0415 — tasks import this module

@@ -5,19 +5,44 @@ from django.core.exceptions import ValidationError
 
 from factortrace.core.admin import TenantModelAdmin, tenant_admin
 
+from . import services
 from .models import ActivityRecord, ContractualInstrument, EnergyConsumption, Facility, ReportingPeriod, Target
 
 
+class CsrdAdmin(TenantModelAdmin):
+    """Every save, delete and restore goes through the CSRD services (locks, recalculation)."""
+
+    restore_service = staticmethod(lambda obj, actor: services.record_restore(instance=obj, actor=actor))
+
+
 @admin.register(ReportingPeriod, site=tenant_admin)
-class ReportingPeriodAdmin(TenantModelAdmin):
+class ReportingPeriodAdmin(CsrdAdmin):
     list_display = ["name", "year", "start", "end", "status", "net_revenue", "currency"]
     list_filter = ["status"]
+    readonly_fields = ["status"]
+    actions = ["lock", "unlock"]
+    save_service = staticmethod(lambda obj, actor: services.period_save(period=obj, actor=actor))
+    delete_service = staticmethod(lambda obj, actor: services.period_delete(period=obj, actor=actor))
+
+    @admin.action(description="Lock selected periods")
+    def lock(self, request, queryset):
+        for period in queryset:
+            services.period_set_status(period=period, status=ReportingPeriod.Status.LOCKED, actor=request.user)
+        self.message_user(request, "Locked.")
+
+    @admin.action(description="Unlock selected periods")
+    def unlock(self, request, queryset):
+        for period in queryset:
+            services.period_set_status(period=period, status=ReportingPeriod.Status.DRAFT, actor=request.user)
+        self.message_user(request, "Unlocked.")
 
 
 @admin.register(Facility, site=tenant_admin)
-class FacilityAdmin(TenantModelAdmin):
+class FacilityAdmin(CsrdAdmin):
     list_display = ["name", "code", "country", "grid_region", "consolidation", "equity_share"]
     search_fields = ["name", "code"]
+    save_service = staticmethod(lambda obj, actor: services.facility_save(facility=obj, actor=actor))
+    delete_service = staticmethod(lambda obj, actor: services.facility_delete(facility=obj, actor=actor))
 
 
 class ActivityAdminForm(forms.ModelForm):
@@ -26,6 +51,11 @@ class ActivityAdminForm(forms.ModelForm):
     class Meta:
         model = ActivityRecord
         fields = "__all__"
+
+    def clean_evidence(self):
+        from .forms import ActivityForm  # noqa: PLC0415
+
+        return ActivityForm.clean_evidence(self)
 
     def clean(self):
         from factortrace.core.units import UnitError, parse_unit  # noqa: PLC0415
@@ -46,7 +76,7 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 @admin.register(ActivityRecord, site=tenant_admin)
-class ActivityRecordAdmin(TenantModelAdmin):
+class ActivityRecordAdmin(CsrdAdmin):
     form = ActivityAdminForm
     list_display = ["description", "period", "facility", "scope", "scope3_category", "quantity", "unit",
                     "emissions_kg", "data_quality"]
@@ -56,25 +86,28 @@ class ActivityRecordAdmin(TenantModelAdmin):
     readonly_fields = ["factor_snapshot", "factor_reason", "emissions_kg", "co2_kg", "ch4_kg", "n2o_kg", "other_kg",
                        "import_job", "row_number"]
 
-    def save_model(self, request, obj, form, change):
-        # Recalculate through the service (period lock, factor snapshot, emissions), not a raw save.
-        from .services import activity_save  # noqa: PLC0415
-
-        activity_save(activity=obj, actor=request.user)
+    save_service = staticmethod(lambda obj, actor: services.activity_save(activity=obj, actor=actor))
+    delete_service = staticmethod(lambda obj, actor: services.activity_delete(activity=obj, actor=actor))
 
 
 @admin.register(ContractualInstrument, site=tenant_admin)
-class ContractualInstrumentAdmin(TenantModelAdmin):
+class ContractualInstrumentAdmin(CsrdAdmin):
     list_display = ["kind", "facility", "period", "supplier", "quantity_mwh", "emission_rate"]
     list_filter = ["period", "kind"]
+    save_service = staticmethod(lambda obj, actor: services.instrument_save(instrument=obj, actor=actor))
+    delete_service = staticmethod(lambda obj, actor: services.instrument_delete(instrument=obj, actor=actor))
 
 
 @admin.register(EnergyConsumption, site=tenant_admin)
-class EnergyConsumptionAdmin(TenantModelAdmin):
+class EnergyConsumptionAdmin(CsrdAdmin):
     list_display = ["category", "period", "facility", "mwh", "description"]
     list_filter = ["period", "category"]
+    save_service = staticmethod(lambda obj, actor: services.energy_save(energy=obj, actor=actor))
+    delete_service = staticmethod(lambda obj, actor: services.energy_delete(energy=obj, actor=actor))
 
 
 @admin.register(Target, site=tenant_admin)
-class TargetAdmin(TenantModelAdmin):
+class TargetAdmin(CsrdAdmin):
     list_display = ["name", "kind", "base_year", "base_value", "target_year", "target_value", "science_based"]
+    save_service = staticmethod(lambda obj, actor: services.target_save(target=obj, actor=actor))
+    delete_service = staticmethod(lambda obj, actor: services.target_delete(target=obj, actor=actor))

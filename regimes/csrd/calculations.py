@@ -264,10 +264,12 @@ class EnergyMix:
     intensity_mwh_per_million: Decimal | None = None
 
 
-def energy_mix(items: list[tuple[str, Decimal]], high_climate_impact_revenue: Decimal | None = None) -> EnergyMix:
+def energy_mix(items: list[tuple[str, Decimal]], high_climate_impact_revenue: Decimal | None = None,
+               high_climate_impact_mwh: Decimal | None = None) -> EnergyMix:
     """E1-5 §37: total energy consumption from fossil, nuclear and renewable sources (MWh) and
-    their shares of the total (AR 34); §40: energy intensity per net revenue from high climate
-    impact sectors (MWh per million)."""
+    their shares of the total (AR 34); §40–41: energy intensity = energy consumption from
+    activities in high climate impact sectors / net revenue from those activities (MWh per
+    million). Without a separate figure for those activities, all consumption is counted."""
     by_category: dict[str, Decimal] = {}
     for category, mwh in items:
         if category not in FOSSIL + RENEWABLE + ("nuclear",):
@@ -285,7 +287,8 @@ def energy_mix(items: list[tuple[str, Decimal]], high_climate_impact_revenue: De
 
     intensity = None
     if high_climate_impact_revenue and high_climate_impact_revenue > 0:
-        intensity = total / high_climate_impact_revenue * MILLION
+        numerator = total if high_climate_impact_mwh is None else high_climate_impact_mwh
+        intensity = numerator / high_climate_impact_revenue * MILLION
     return EnergyMix(by_category, fossil, nuclear, renewable, total, pct(fossil), pct(nuclear), pct(renewable),
                      intensity)
 

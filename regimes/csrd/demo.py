@@ -26,7 +26,7 @@ ACTIVITIES = [
     ("Leeds plant", "1", {"scope1_type": "stationary", "ets_regulated": True}, "Natural gas, heat-treatment furnace (EU ETS-equivalent UK ETS installation)",
      {2024: "2100000", 2025: "1985000"}, "kWh (Gross CV)", ("desnz", "1_100_1004_6_1"), "measured"),
     ("Ohio plant", "1", {"scope1_type": "stationary"}, "Natural gas, space heating",
-     {2024: "4630", 2025: "4215"}, "mmBtu", ("epa", "t1:natural-gas:mmbtu"), "measured"),
+     {2024: "4630", 2025: "4215"}, "mmBtu (Gross CV)", ("epa", "t1:natural-gas:mmbtu"), "measured"),
     ("Leeds plant", "2", {"energy_type": "electricity"}, "Grid electricity, Leeds",
      {2024: "1912000", 2025: "1806500"}, "kWh", ("grid", "GB"), "measured"),
     ("Ohio plant", "2", {"energy_type": "electricity"}, "Grid electricity, Ohio (eGRID RFCW)",

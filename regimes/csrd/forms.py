@@ -78,6 +78,10 @@ class FacilityForm(forms.ModelForm):
         fields = ["name", "code", "country", "grid_region", "consolidation", "equity_share"]
 
 
+EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".csv", ".docx", ".txt", ".eml")
+EVIDENCE_MAX = 20 * 1024 * 1024
+
+
 class ActivityForm(forms.ModelForm):
     quantity = LocalisedDecimalField(min_value=Decimal(0), help_text="EU or US format: 1 234,5 or 1,234.5")
     unit = forms.CharField(max_length=40, widget=forms.TextInput(attrs={"list": "unit-options", "autocomplete": "off"}),
@@ -103,16 +107,13 @@ class ActivityForm(forms.ModelForm):
             self.fields["factor_keywords"].help_text = (
                 "Leave empty to keep the current factor; type keywords to choose another.")
 
-    EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".csv", ".docx", ".txt", ".eml")
-    EVIDENCE_MAX = 20 * 1024 * 1024
-
     def clean_evidence(self):
         evidence = self.cleaned_data.get("evidence")
         if evidence and hasattr(evidence, "size"):
             name = evidence.name.lower()
-            if not name.endswith(self.EVIDENCE_TYPES):
-                raise forms.ValidationError(f"Evidence must be one of {', '.join(self.EVIDENCE_TYPES)}.")
-            if evidence.size > self.EVIDENCE_MAX:
+            if not name.endswith(EVIDENCE_TYPES):
+                raise forms.ValidationError(f"Evidence must be one of {', '.join(EVIDENCE_TYPES)}.")
+            if evidence.size > EVIDENCE_MAX:
                 raise forms.ValidationError("Evidence files are limited to 20 MB.")
         return evidence
 
@@ -145,7 +146,7 @@ class EnergyForm(forms.ModelForm):
 
     class Meta:
         model = EnergyConsumption
-        fields = ["period", "facility", "category", "description", "mwh"]
+        fields = ["period", "facility", "category", "description", "mwh", "high_climate_impact"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

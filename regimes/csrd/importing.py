@@ -28,6 +28,7 @@ from factors.services import factor_snapshot, grid_electricity_factor, resolve_f
 from regimes.base.imports import Column, Encoded, ImportFileError, Importer, JsonText, Row, copy_encoded, register
 
 from .calculations import FactorValues, activity_emissions
+from .services import factor_fit_problem
 from .models import ActivityRecord, Facility, ReportingPeriod
 
 MAX_KG = Decimal(10) ** 18  # emissions_kg is numeric(24, 6)
@@ -123,7 +124,8 @@ class FactorChoice:
     values: FactorValues
     snapshot: Encoded
     reason: Encoded
-    problem: str = ""  # set when the factor exists but cannot be used
+    outside_of_scopes: bool = False
+    grid_electricity: bool = False
 
 
 @dataclass
@@ -169,9 +171,8 @@ def _snapshot_choice(factor, reason: str, label: str) -> FactorChoice:
         # Escaped for COPY once here, not once per row (a snapshot is ~600 characters).
         snapshot=copy_encoded(JsonText(json.dumps(snapshot, ensure_ascii=False, sort_keys=True,
                                                   separators=(",", ":")))),
-        reason=copy_encoded(reason),
-        problem="is a biogenic CO2 line reported outside of scopes; it is never an activity's factor"
-        if getattr(factor, "outside_of_scopes", False) else "")
+        reason=copy_encoded(reason), outside_of_scopes=getattr(factor, "outside_of_scopes", False),
+        grid_electricity=getattr(factor, "grid_electricity", False))
 
 
 class ActivityImporter(Importer):
@@ -186,8 +187,8 @@ class ActivityImporter(Importer):
     model = ActivityRecord
     fields = ("period_id", "facility_id", "scope", "scope1_type", "energy_type", "scope3_category", "description",
               "quantity", "unit", "factor_id", "custom_factor_id", "factor_snapshot", "factor_reason",
-              "emissions_kg", "co2_kg", "ch4_kg", "n2o_kg", "other_kg", "ets_regulated", "data_quality", "evidence",
-              "notes")
+              "emissions_kg", "co2_kg", "ch4_kg", "n2o_kg", "other_kg", "share_pct", "ets_regulated", "data_quality",
+              "evidence", "notes")
     audit_action = "csrd.import.committed"
     sheet_title = "Activities"
 
@@ -256,8 +257,8 @@ class ActivityImporter(Importer):
         return (ctx.period.pk, combination.facility_id, combination.scope, combination.scope1_type,
                 combination.energy_type, combination.category, description, quantity, combination.unit,
                 choice.factor_id, choice.custom_factor_id, choice.snapshot, choice.reason, result.total_kg,
-                result.co2_kg, result.ch4_kg, result.n2o_kg, result.other_kg, combination.ets, combination.quality, "",
-                notes)
+                result.co2_kg, result.ch4_kg, result.n2o_kg, result.other_kg, combination.share, combination.ets,
+                combination.quality, "", notes)
 
     def _combination(self, row: Row, ctx: Context) -> Combination:
         """Everything but description, quantity and notes: checked, looked up and resolved once for
@@ -333,6 +334,8 @@ class ActivityImporter(Importer):
         if isinstance(choice, str):
             row.error("factor", choice)
             return None
+        if not self._fits(row, choice, combination.scope, combination.energy_type, combination.unit):
+            return None
         if not self._check_conversion(row, ctx, combination.unit, choice):
             return None
         return choice
@@ -363,13 +366,7 @@ class ActivityImporter(Importer):
             if isinstance(choice, str):
                 row.error("factor", choice)
                 return None
-            if choice.problem:
-                row.error("factor", f"{choice.label} {choice.problem}")
-                return None
-            if choice.scope and choice.scope != scope:
-                row.error("factor", f"{choice.label} is a Scope {choice.scope} factor; this row is Scope {scope}")
-                return None
-            return choice
+            return choice if self._fits(row, choice, scope, energy_type, unit) else None
         if scope == "2" and energy_type == ActivityRecord.EnergyType.ELECTRICITY:
             key = ("grid", facility.electricity_region)
         elif keywords:
@@ -382,7 +379,19 @@ class ActivityImporter(Importer):
         if isinstance(choice, str):
             row.error("factor", choice)
             return None
-        return choice
+        return choice if self._fits(row, choice, scope, energy_type, unit) else None
+
+    @staticmethod
+    def _fits(row: Row, choice: FactorChoice, scope: str, energy_type: str, unit: str) -> bool:
+        """The same rules as the form and the API (services.factor_fit_problem)."""
+        problem = factor_fit_problem(activity_scope=scope, energy_type=energy_type, unit=unit,
+                                     factor_scope=choice.scope, outside_of_scopes=choice.outside_of_scopes,
+                                     grid_electricity=choice.grid_electricity, factor_label=choice.label,
+                                     factor_unit=choice.unit)
+        if problem:
+            row.error(*problem)
+            return False
+        return True
 
     @staticmethod
     def _resolve(key: tuple, ctx: Context, keywords: str, facility: Facility, scope: str, unit: str):

@@ -56,6 +56,9 @@ class ReportingPeriod(ComplianceModel):
         help_text="Net revenue from high climate impact sectors (E1-5 §40), if any")
     standard = models.CharField(max_length=200, default=STANDARD)
     methodology = models.TextField(blank=True, help_text="Methods, assumptions and boundaries, printed in reports")
+    scope2_frozen = models.JSONField(null=True, blank=True, editable=False,
+                                     help_text="Market-based Scope 2 as computed when the period was locked "
+                                               "(instruments, residual mixes and shares then in force)")
 
     class Meta:
         ordering = ["-year", "name"]
@@ -175,6 +178,8 @@ class ActivityRecord(ComplianceModel):
     ch4_kg = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     n2o_kg = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     other_kg = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    share_pct = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(100), editable=False,
+                                    help_text="% of the line included (the facility's equity share when calculated)")
     ets_regulated = models.BooleanField("Under an emission trading scheme", default=False,
                                         help_text="Scope 1 emissions covered by a regulated emission trading scheme "
                                                   "(EU ETS) — E1-6 §48(b)")
@@ -297,6 +302,10 @@ class EnergyConsumption(ComplianceModel):
     category = models.CharField(max_length=30, choices=Category.choices)
     description = models.CharField(max_length=200, blank=True)
     mwh = models.DecimalField("MWh", max_digits=20, decimal_places=6)
+    high_climate_impact = models.BooleanField(
+        "From high climate impact activities", default=True,
+        help_text="Consumed by activities in high climate impact sectors (NACE A–H and L; E1-5 §40). The energy "
+                  "intensity counts only these lines.")
 
     class Meta:
         ordering = ["category"]

@@ -71,7 +71,7 @@ def _energy(figures: PeriodFigures, currency_revenue) -> E1Energy:
 
     intensity = None
     if mix.intensity_mwh_per_million is not None and currency_revenue:
-        intensity = total / currency_revenue
+        intensity = mix.intensity_mwh_per_million / 1_000_000  # per currency unit, as the taxonomy wants
     return E1Energy(fossil=fossil, nuclear=nuclear, renewable_fuels=fuels, renewable_purchased=purchased,
                     renewable_self_generated=selfgen, renewable=renewable, total=total, fossil_pct=pct(fossil),
                     nuclear_pct=pct(nuclear), renewable_pct=pct(renewable),
@@ -79,7 +79,7 @@ def _energy(figures: PeriodFigures, currency_revenue) -> E1Energy:
                     **fossil_split)
 
 
-def _target(target: Target) -> E1Target:
+def _target(target: Target, currency: str) -> E1Target:
     scopes = set()
     if target.covers_scope1:
         scopes.add(Scope.SCOPE_1)
@@ -96,7 +96,7 @@ def _target(target: Target) -> E1Target:
                     scopes=frozenset(scopes), base_year=target.base_year, base_value=base,
                     target_year=target.target_year, target_value=goal,
                     reduction_pct=(base - goal) / base * 100, science_based=target.science_based,
-                    identifier=f"T{target.pk}", intensity_denominator="EUR" if intensity else None)
+                    identifier=f"T{target.pk}", intensity_denominator=currency if intensity else None)
 
 
 def disclosure_for(period: ReportingPeriod, tenant, figures: PeriodFigures) -> E1Disclosure:
@@ -119,7 +119,7 @@ def disclosure_for(period: ReportingPeriod, tenant, figures: PeriodFigures) -> E
         intensity_location=(total_l / revenue) if revenue else ZERO,
         intensity_market=(total_m / revenue) if revenue else ZERO,
         energy=_energy(figures, period.high_climate_impact_revenue),
-        targets=tuple(_target(t) for t in Target.objects.all()),
+        targets=tuple(_target(t, period.currency) for t in Target.objects.all()),
         methodology=period.methodology or DEFAULT_METHODOLOGY,
     )
 

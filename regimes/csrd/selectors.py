@@ -16,6 +16,7 @@ from .calculations import (
     PeriodFigures,
     Scope2Result,
     Scope2Site,
+    Scope2Slice,
     TargetProgress,
     TargetSpec,
     e1_6_totals,
@@ -23,7 +24,7 @@ from .calculations import (
     scope2_market_based,
     target_progress,
 )
-from .models import ActivityRecord, ContractualInstrument, EnergyConsumption, ReportingPeriod, Target
+from .models import ActivityRecord, ContractualInstrument, EnergyConsumption, Facility, ReportingPeriod, Target
 
 
 def periods():
@@ -41,20 +42,18 @@ def residual_mix_rate(country: str, year: int) -> Decimal | None:
     containing "residual mix", same country); none is shipped (AIB data is licensed)."""
     from factors.custom.models import CustomFactor  # noqa: PLC0415
 
-    candidates = [f for f in CustomFactor.objects.filter(activity__icontains="residual mix", region=country)]
     usable = []
-    for factor in candidates:
+    for factor in CustomFactor.objects.filter(activity__icontains="residual mix", region=country):
+        if (factor.valid_from and factor.valid_from.year > year) or (factor.valid_to and factor.valid_to.year < year):
+            continue
         try:
-            usable.append((abs((factor.year or year) - year), factor.kgco2e_per_unit / conversion_factor("kWh", factor.unit)))
+            # kg per factor unit × factor units per kWh (e.g. 600 kg/MWh × 0.001 MWh/kWh = 0.6 kg/kWh)
+            rate = factor.kgco2e_per_unit * conversion_factor("kWh", factor.unit)
         except UnitError:
             continue
-    return min(usable)[1] if usable else None
-
-
-def _share(facility) -> Decimal:
-    from .models import Facility  # noqa: PLC0415
-
-    return facility.equity_share if facility.consolidation == Facility.Consolidation.EQUITY else Decimal(100)
+        # Nearest year first; among equals the newer, then the most recently entered.
+        usable.append((abs((factor.year or year) - year), -(factor.year or 0), -factor.pk, rate))
+    return min(usable)[-1] if usable else None
 
 
 def scope2_sites(period: ReportingPeriod) -> tuple[list[Scope2Result], Decimal]:
@@ -63,16 +62,23 @@ def scope2_sites(period: ReportingPeriod) -> tuple[list[Scope2Result], Decimal]:
     Electricity goes through the instrument hierarchy; purchased heat, steam and cooling have
     no instruments here and count the same in both methods.
     """
-    electricity = defaultdict(lambda: {"kwh": ZERO, "kg": ZERO})
+    if period.is_locked and period.scope2_frozen is not None:
+        return _thaw(period.scope2_frozen)
+    electricity = defaultdict(lambda: {"kwh": ZERO, "kg": ZERO, "share": None})
     other_kg = ZERO
     for record in (ActivityRecord.objects.filter(period=period, scope="2").select_related("facility")
-                   .only("quantity", "unit", "emissions_kg", "energy_type", "facility__name", "facility__id",
-                         "facility__country", "facility__consolidation", "facility__equity_share")):
+                   .only("quantity", "unit", "emissions_kg", "energy_type", "share_pct", "facility__name",
+                         "facility__id", "facility__country")):
         if record.energy_type == ActivityRecord.EnergyType.ELECTRICITY:
             site = electricity[record.facility]
-            # Records hold emissions at the included share; the hierarchy runs on the whole site.
-            site["kwh"] += record.quantity * conversion_factor(record.unit, "kWh")
-            site["kg"] += record.emissions_kg * 100 / _share(record.facility) if _share(record.facility) else ZERO
+            # Records hold emissions at the share included when they were calculated; the hierarchy
+            # runs on the whole site, then the result is scaled back by that share.
+            try:
+                site["kwh"] += record.quantity * conversion_factor(record.unit, "kWh")
+            except UnitError as exc:
+                raise UnitError(f"Activity {record.pk} ({record}) cannot count as Scope 2 electricity: {exc}") from exc
+            site["kg"] += record.emissions_kg * 100 / record.share_pct if record.share_pct else ZERO
+            site["share"] = record.share_pct
         else:
             other_kg += record.emissions_kg
     instruments = defaultdict(list)
@@ -80,21 +86,48 @@ def scope2_sites(period: ReportingPeriod) -> tuple[list[Scope2Result], Decimal]:
         instruments[instrument.facility_id].append(Instrument(
             kind=instrument.kind, kwh=None if instrument.quantity_mwh is None else instrument.quantity_mwh * 1000,
             rate_kg_per_kwh=instrument.emission_rate, label=instrument.get_kind_display()))
+    # Instruments of a site without purchased electricity this period are shown as unused.
+    for facility in Facility.objects.filter(pk__in=set(instruments) - {f.pk for f in electricity}):
+        electricity[facility]["share"] = Decimal(100)
     results = []
     for facility, site in sorted(electricity.items(), key=lambda item: item[0].name):
         grid = site["kg"] / site["kwh"] if site["kwh"] else ZERO  # consumption-weighted location factor
         results.append(scope2_market_based(Scope2Site(
             name=facility.name, consumption_kwh=site["kwh"], grid_kg_per_kwh=grid,
             instruments=tuple(instruments.get(facility.id, ())),
-            residual_mix_kg_per_kwh=residual_mix_rate(facility.country, period.year), share=_share(facility))))
+            residual_mix_kg_per_kwh=residual_mix_rate(facility.country, period.year),
+            share=site["share"] if site["share"] is not None else Decimal(100))))
     market_kg = sum((r.market_kg for r in results), ZERO) + other_kg
     return results, market_kg
+
+
+def scope2_frozen_snapshot(period: ReportingPeriod) -> dict:
+    """JSON of the period's market-based Scope 2 (stored when the period is locked)."""
+    results, market_kg = scope2_sites(period)
+    text = lambda value: format(value, "f")  # noqa: E731
+    return {"market_kg": text(market_kg), "sites": [
+        {"site": r.site, "location_kg": text(r.location_kg), "market_kg": text(r.market_kg), "share": text(r.share),
+         "unused_kwh": text(r.unused_instrument_kwh),
+         "slices": [{"basis": s.basis, "label": s.label, "kwh": text(s.kwh), "kg_per_kwh": text(s.kg_per_kwh)}
+                    for s in r.slices]} for r in results]}
+
+
+def _thaw(frozen: dict) -> tuple[list[Scope2Result], Decimal]:
+    results = [Scope2Result(site=site["site"], location_kg=Decimal(site["location_kg"]),
+                            market_kg=Decimal(site["market_kg"]),
+                            slices=tuple(Scope2Slice(s["basis"], s["label"], Decimal(s["kwh"]), Decimal(s["kg_per_kwh"]))
+                                         for s in site["slices"]),
+                            unused_instrument_kwh=Decimal(site["unused_kwh"]), share=Decimal(site["share"]))
+               for site in frozen["sites"]]
+    return results, Decimal(frozen["market_kg"])
 
 
 def period_energy(period: ReportingPeriod) -> EnergyMix:
     items = [(r["category"], r["mwh"]) for r in EnergyConsumption.objects.filter(period=period)
              .values("category").annotate(mwh=Sum("mwh")).order_by()]
-    return energy_mix(items, period.high_climate_impact_revenue)
+    high_impact = EnergyConsumption.objects.filter(period=period, high_climate_impact=True) \
+        .aggregate(mwh=Sum("mwh"))["mwh"] or ZERO
+    return energy_mix(items, period.high_climate_impact_revenue, high_impact)
 
 
 def period_figures(period: ReportingPeriod) -> PeriodFigures:

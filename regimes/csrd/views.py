@@ -132,6 +132,10 @@ class ActivityDeleteView(ServiceDeleteView):
     delete_service = staticmethod(lambda instance, actor: services.activity_delete(activity=instance, actor=actor))
 
 
+def _int(value) -> int:
+    return int(value) if value and str(value).isdigit() else 0
+
+
 @require_cap(Cap.VIEW)
 def activity_evidence(request, pk: int):
     """Download an activity's evidence file (members only; the file lives under the schema)."""
@@ -153,8 +157,8 @@ def factor_candidates(request):
     params = request.GET
     unit = (params.get("unit") or "").strip()
     problem, resolution = None, None
-    facility = Facility.objects.filter(pk=params.get("facility") or 0).first()
-    period = ReportingPeriod.objects.filter(pk=params.get("period") or 0).first()
+    facility = Facility.objects.filter(pk=_int(params.get("facility"))).first()
+    period = ReportingPeriod.objects.filter(pk=_int(params.get("period"))).first()
     scope = params.get("scope") or ""
     try:
         if not unit:

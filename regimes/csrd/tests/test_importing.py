@@ -254,7 +254,7 @@ BAD_ROWS = [
     ("malformed factor id", dict(GAS, factor="1_100_1004_6_1"), "factor", ["is not a factor ID"]),
     ("missing custom factor", dict(GAS, factor="custom:999999"), "factor", ["no custom or supplier factor"]),
     ("factor of another scope", dict(GAS, factor="desnz-2025:7_400_4000_5_1"), "factor",
-     ["Scope 2 factor", "this row is Scope 1"]),
+     ["Scope 2 factor", "this activity is Scope 1"]),
     ("unresolvable", dict(DIESEL, factor_keywords="unobtainium smelting"), "factor", ["was not found"]),
     ("formula =", dict(GAS, description='=HYPERLINK("http://evil.example","x")'), "description", ["formula"]),
     ("formula @", dict(GAS, notes="@SUM(1+1)*cmd|' /C calc'!A0"), "notes", ["formula"]),
@@ -587,13 +587,59 @@ def test_a_real_worker_imports_an_uploaded_file(celery_worker, tenancy, factor_l
         with tenant_context(tenant):
             return ImportJob.objects.get(pk=pk)
 
-    with django_db_blocker.unblock():
-        job = committed(request, committed(prepare))
-        deadline = time.monotonic() + 60
-        while not (done := job_now(job.pk)).is_finished and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert done.status == "succeeded", (done.error, done.errors_preview, done.status)
+    def clean_up(period_id):
+        # The rows were committed for the worker to see: remove them for the tests that follow.
         with tenant_context(tenant):
-            records = ActivityRecord.objects.filter(import_job_id=job.pk)
-            assert records.count() == 2 and sum(r.emissions_kg for r in records) == D("22870") + D("4590.24")
-            assert AuditEntry.objects.filter(action="csrd.import.committed", object_id=str(job.pk)).count() == 1
+            for record in ActivityRecord.objects.filter(period_id=period_id):
+                services.activity_delete(activity=record, actor=owner)
+            services.period_delete(period=ReportingPeriod.objects.get(pk=period_id), actor=owner)
+            services.facility_delete(facility=Facility.objects.get(code="WTS"), actor=owner)
+
+    with django_db_blocker.unblock():
+        period_id = committed(prepare)
+        try:
+            job = committed(request, period_id)
+            deadline = time.monotonic() + 60
+            while not (done := job_now(job.pk)).is_finished and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert done.status == "succeeded", (done.error, done.errors_preview, done.status)
+            with tenant_context(tenant):
+                records = ActivityRecord.objects.filter(import_job_id=job.pk)
+                assert records.count() == 2 and sum(r.emissions_kg for r in records) == D("22870") + D("4590.24")
+                assert AuditEntry.objects.filter(action="csrd.import.committed", object_id=str(job.pk)).count() == 1
+        finally:
+            committed(clean_up, period_id)
+
+
+def test_the_same_file_is_not_imported_twice_while_its_rows_exist(tenant_a, people, in_tenant, factor_library):
+    """Importing a file again would count every line twice (review finding)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from regimes.base.imports import import_request, import_run
+    from regimes.csrd import services
+    from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod
+
+    content = (b"facility,scope,energy_type,description,quantity,unit\n"
+               b"DUP,2,electricity,Grid,1000,kWh\n")
+    with in_tenant(tenant_a):
+        owner = people["owner"]
+        period = services.period_save(period=ReportingPeriod(name="FY2031", year=2025, start=dt.date(2031, 1, 1),
+                                                             end=dt.date(2031, 12, 31), net_revenue=Decimal(1)),
+                                      actor=owner)
+        services.facility_save(facility=Facility(name="Dup site", code="DUP", country="GB"), actor=owner)
+        params = {"period": period.pk, "decimal_separator": "auto"}
+        job = import_request(importer_code="csrd.activities", uploaded_file=SimpleUploadedFile("a.csv", content),
+                             params=params, actor=owner)
+        assert import_run(job.pk).status == "succeeded"
+        with pytest.raises(ValidationError, match="already imported"):
+            import_request(importer_code="csrd.activities", uploaded_file=SimpleUploadedFile("b.csv", content),
+                           params=params, actor=owner)
+        for activity in ActivityRecord.objects.filter(import_job=job):
+            services.activity_delete(activity=activity, actor=owner)
+        again = import_request(importer_code="csrd.activities", uploaded_file=SimpleUploadedFile("c.csv", content),
+                               params=params, actor=owner)
+        assert again.pk != job.pk

@@ -170,3 +170,106 @@ def test_an_equity_share_joint_venture_scales_market_based_too(setup):
     # 40 % of 100 000 kWh: location 0.4 × 100 000 × 0.20705 = 8 282 kg; market 0.4 × 100 000 × 0.25 = 10 000 kg
     assert totals.scope2_location_t == D("8.282")
     assert totals.scope2_market_t == D("10")
+
+
+# ---------------------------------------------------------------- review findings
+def test_a_residual_mix_per_mwh_is_converted_to_per_kwh(setup):
+    """600 kg CO2e/MWh is 0.6 kg/kWh: 150 000 kWh left after 100 MWh of GOs → 90 000 kg."""
+    from factors.custom.models import CustomFactor
+    from factors.services import custom_factor_save
+
+    custom_factor_save(factor=CustomFactor(kind="custom", activity="Residual mix GB", region="GB", year=2024,
+                                           unit="MWh", kgco2e_per_unit=D("600"), scope="2"), actor=setup["actor"])
+    services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=setup["leeds"], scope="2", energy_type="electricity",
+        description="Grid", quantity=D("250000"), unit="kWh"), actor=setup["actor"])
+    services.instrument_save(instrument=ContractualInstrument(
+        period=setup["period"], facility=setup["leeds"], kind="go", quantity_mwh=D("100")), actor=setup["actor"])
+    assert period_figures(setup["period"]).totals.scope2_market_t == D("90")
+
+
+def test_instruments_and_energy_cannot_leave_or_enter_a_locked_period(setup):
+    from regimes.csrd.models import EnergyConsumption
+
+    draft = services.period_save(period=ReportingPeriod(name="FY2025", year=2025, start=dt.date(2025, 1, 1),
+                                                        end=dt.date(2025, 12, 31)), actor=setup["actor"])
+    go = services.instrument_save(instrument=ContractualInstrument(
+        period=setup["period"], facility=setup["leeds"], kind="go", quantity_mwh=D("50")), actor=setup["actor"])
+    gas = services.energy_save(energy=EnergyConsumption(period=setup["period"], category="fossil_natural_gas",
+                                                        mwh=D("10")), actor=setup["actor"])
+    services.period_set_status(period=setup["period"], status="locked", actor=setup["actor"])
+    go.period = draft
+    with pytest.raises(services.PeriodLocked):
+        services.instrument_save(instrument=go, actor=setup["actor"])
+    gas.period = draft
+    with pytest.raises(services.PeriodLocked):
+        services.energy_save(energy=gas, actor=setup["actor"])
+    assert ContractualInstrument.objects.get(pk=go.pk).period_id == setup["period"].pk
+
+
+def test_a_locked_period_keeps_its_scope2_when_boundaries_or_residual_mixes_change(setup):
+    from factors.custom.models import CustomFactor
+    from factors.services import custom_factor_save
+
+    jv = services.facility_save(facility=Facility(name="JV", country="GB", consolidation="equity",
+                                                  equity_share=D("50")), actor=setup["actor"])
+    services.activity_save(activity=ActivityRecord(
+        period=setup["period"], facility=jv, scope="2", energy_type="electricity", description="Grid",
+        quantity=D("100000"), unit="kWh"), actor=setup["actor"])
+    before = period_figures(setup["period"]).totals
+    services.period_set_status(period=setup["period"], status="locked", actor=setup["actor"])
+    jv.equity_share = D("100")
+    with pytest.raises(ValidationError, match="locked FY2024"):
+        services.facility_save(facility=jv, actor=setup["actor"])
+    custom_factor_save(factor=CustomFactor(kind="custom", activity="Residual mix GB", region="GB", year=2024,
+                                           unit="kWh", kgco2e_per_unit=D("0.9"), scope="2"), actor=setup["actor"])
+    after = period_figures(ReportingPeriod.objects.get(pk=setup["period"].pk)).totals
+    assert (after.scope2_location_t, after.scope2_market_t) == (before.scope2_location_t, before.scope2_market_t)
+
+
+@pytest.mark.parametrize("unit, factor_id, field, message", [
+    ("EUR", None, "unit", "Scope 2 quantities are purchased energy"),
+    ("kWh", "1_100_1004_6_1", "factor", "Scope 1 factor"),
+])
+def test_scope2_electricity_is_energy_at_a_grid_factor(setup, unit, factor_id, field, message):
+    from factors.custom.models import CustomFactor
+    from factors.services import custom_factor_save
+
+    factor = _desnz_2024(factor_id) if factor_id else None
+    custom = None
+    if factor is None:
+        custom = custom_factor_save(factor=CustomFactor(kind="supplier", supplier="Utility", activity="Tariff",
+                                                        region="GB", year=2024, unit="EUR",
+                                                        kgco2e_per_unit=D("0.5"), scope="2"), actor=setup["actor"])
+    with pytest.raises(ValidationError) as excinfo:
+        services.activity_save(activity=ActivityRecord(
+            period=setup["period"], facility=setup["leeds"], scope="2", energy_type="electricity",
+            description="Grid", quantity=D("1000"), unit=unit, factor=factor, custom_factor=custom),
+            actor=setup["actor"])
+    assert message in excinfo.value.message_dict[field][0]
+
+
+def test_a_site_has_one_supplier_rate(setup):
+    services.instrument_save(instrument=ContractualInstrument(
+        period=setup["period"], facility=setup["leeds"], kind="supplier", emission_rate=D("0.3")), actor=setup["actor"])
+    with pytest.raises(ValidationError, match="already has a supplier-specific rate"):
+        services.instrument_save(instrument=ContractualInstrument(
+            period=setup["period"], facility=setup["leeds"], kind="supplier", emission_rate=D("0.1")),
+            actor=setup["actor"])
+
+
+def test_instruments_of_a_site_without_consumption_are_reported_unused(setup):
+    services.instrument_save(instrument=ContractualInstrument(
+        period=setup["period"], facility=setup["ohio"], kind="rec", quantity_mwh=D("20")), actor=setup["actor"])
+    sites = period_figures(setup["period"]).scope2_sites
+    assert [(s.site, s.unused_instrument_kwh, s.market_kg) for s in sites] == [("Ohio", D("20000"), 0)]
+
+
+def test_energy_without_a_calorific_basis_is_refused_against_a_gross_cv_factor(setup):
+    """Gross and net CV differ by ~10 % for natural gas: 'kWh' alone is not enough."""
+    with pytest.raises(ValidationError) as excinfo:
+        services.activity_save(activity=ActivityRecord(
+            period=setup["period"], facility=setup["leeds"], scope="1", scope1_type="stationary",
+            description="Boilers", quantity=D("1000"), unit="kWh", factor=_desnz_2024("1_100_1004_6_1")),
+            actor=setup["actor"])
+    assert "write 'kWh (Gross CV)' or 'kWh (Net CV)'" in excinfo.value.message_dict["unit"][0]

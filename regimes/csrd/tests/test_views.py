@@ -140,3 +140,33 @@ def test_evidence_is_stored_under_the_schema_and_served_to_members_only(period, 
         "period": period.pk, "facility": leeds.pk, "scope": "2", "energy_type": "electricity",
         "description": "Grid", "quantity": "100", "unit": "kWh", "data_quality": "measured", "evidence": bad})
     assert response.status_code == 200 and "Evidence must be one of" in response.content.decode()
+
+
+def test_the_organisation_admin_respects_the_period_lock(period, tenant_a, people, in_tenant, client_for):
+    """Admin edits, deletes and restores go through the services (review finding)."""
+    from regimes.csrd.models import EnergyConsumption
+
+    with in_tenant(tenant_a):
+        energy = services.energy_save(energy=EnergyConsumption(period=period, category="nuclear", mwh=D("5")),
+                                      actor=people["owner"])
+        services.period_set_status(period=period, status="locked", actor=people["owner"])
+    admin = client_for(people["admin"], tenant_a)
+    response = admin.post(f"/admin/csrd/energyconsumption/{energy.pk}/change/", {
+        "period": period.pk, "category": "nuclear", "description": "", "mwh": "99"}, follow=True)
+    assert "FY2025 is locked" in response.content.decode()
+    response = admin.post("/admin/csrd/energyconsumption/", {"action": "soft_delete_selected",
+                                                              "_selected_action": [energy.pk]}, follow=True)
+    assert "FY2025 is locked" in response.content.decode()
+    response = admin.post(f"/admin/csrd/reportingperiod/{period.pk}/change/", {
+        "name": "FY2025", "year": 2025, "start": "2025-01-01", "end": "2025-12-31", "net_revenue": "1",
+        "currency": "EUR", "standard": "x", "methodology": ""}, follow=True)
+    assert "FY2025 is locked" in response.content.decode()
+    with in_tenant(tenant_a):
+        assert EnergyConsumption.objects.get(pk=energy.pk).mwh == D("5")
+        assert ReportingPeriod.objects.get(pk=period.pk).net_revenue == D("20000000")
+
+
+def test_factor_candidates_ignore_non_numeric_ids(period, tenant_a, people, client_for):
+    response = client_for(people["officer"], tenant_a).get("/csrd/factor-candidates/", {
+        "facility": "abc", "period": "x", "unit": "kWh", "factor_keywords": "electricity"})
+    assert response.status_code == 200
