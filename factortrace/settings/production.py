@@ -21,3 +21,8 @@ WHITENOISE_USE_FINDERS = False
 LOGGING = {**LOGGING, "handlers": {
     "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
 }}
+
+# Behind a proxy, sign-in rate limits must count the client's address, not the proxy's: set
+# TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For (1 for one
+# load balancer). 0 (the default) uses the connection's address, right when gunicorn faces clients.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
