@@ -115,7 +115,8 @@ def columns(series: Sequence[tuple[str, Sequence[Item]]], *, title: str, unit: s
         parts.append(f'<text x="{x + col_w / 2:.1f}" y="{height - 10}" text-anchor="middle" fill="{TEXT}" '
                      f'font-size="11">{escape(label)}</text>')
     if unit:
-        parts.append(f'<text x="4" y="10" fill="{TEXT}" font-size="11">{escape(unit)}</text>')
+        parts.append(f'<text x="{width - 4}" y="9" text-anchor="end" fill="{TEXT}" font-size="11">'
+                     f"{escape(unit)}</text>")
     return _svg(width, height, title, "".join(parts))
 
 
