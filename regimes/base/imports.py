@@ -45,6 +45,7 @@ import tempfile
 import time
 import uuid
 import zipfile
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -119,7 +120,7 @@ class Column:
     aliases: tuple[str, ...] = ()
 
 
-class Importer:
+class Importer(ABC):
     """Base class and contract of an importer. Subclass, set the attributes, implement
     :meth:`prepare` and :meth:`parse_row`, then ``register(MyImporter())``.
 
@@ -169,12 +170,15 @@ class Importer:
     audit_action: ClassVar[str] = ""
     sheet_title: ClassVar[str] = "Data"
 
-    # -- per job
+    # -- per job (every importer implements both)
+    @abstractmethod
     def prepare(self, job: ImportJob) -> Any:
-        raise NotImplementedError
+        """Load what the rows are checked against (period, facilities, …); ImportFileError if the job
+        cannot run at all."""
 
+    @abstractmethod
     def parse_row(self, row: Row, context: Any) -> Sequence[Any]:
-        raise NotImplementedError
+        """The row's values in ``fields`` order, or () after recording errors on ``row``."""
 
     def lock(self, context: Any) -> None:
         """Lock and re-check what the rows go into (see the class docstring)."""
@@ -492,15 +496,16 @@ def map_header(cells: Sequence[Any], columns: Sequence[Column]) -> list[str | No
 
 
 # ---------------------------------------------------------------- reading files
-class TableReader:
+class TableReader(ABC):
     """An opened file: how it was read, its header, and its data rows (streamed)."""
 
     format: str = ""
     header_row: int = 1
     columns: list[str | None]
 
+    @abstractmethod
     def rows(self) -> Iterator[Row]:
-        raise NotImplementedError
+        """The data rows, streamed."""
 
     def progress(self) -> float:
         return 0.0
