@@ -12,6 +12,8 @@ from .models import ActivityRecord, ContractualInstrument, EnergyConsumption, Fa
 class CsrdAdmin(TenantModelAdmin):
     """Every save, delete and restore goes through the CSRD services (locks, recalculation)."""
 
+    save_service = staticmethod(services.record_save)
+    delete_service = staticmethod(services.record_delete)
     restore_service = staticmethod(lambda obj, actor: services.record_restore(instance=obj, actor=actor))
 
 
@@ -21,8 +23,6 @@ class ReportingPeriodAdmin(CsrdAdmin):
     list_filter = ["status"]
     readonly_fields = ["status"]
     actions = ["lock", "unlock"]
-    save_service = staticmethod(lambda obj, actor: services.period_save(period=obj, actor=actor))
-    delete_service = staticmethod(lambda obj, actor: services.period_delete(period=obj, actor=actor))
 
     @admin.action(description="Lock selected periods")
     def lock(self, request, queryset):
@@ -41,8 +41,6 @@ class ReportingPeriodAdmin(CsrdAdmin):
 class FacilityAdmin(CsrdAdmin):
     list_display = ["name", "code", "country", "grid_region", "consolidation", "equity_share"]
     search_fields = ["name", "code"]
-    save_service = staticmethod(lambda obj, actor: services.facility_save(facility=obj, actor=actor))
-    delete_service = staticmethod(lambda obj, actor: services.facility_delete(facility=obj, actor=actor))
 
 
 class ActivityAdminForm(forms.ModelForm):
@@ -86,28 +84,20 @@ class ActivityRecordAdmin(CsrdAdmin):
     readonly_fields = ["factor_snapshot", "factor_reason", "emissions_kg", "co2_kg", "ch4_kg", "n2o_kg", "other_kg",
                        "import_job", "row_number"]
 
-    save_service = staticmethod(lambda obj, actor: services.activity_save(activity=obj, actor=actor))
-    delete_service = staticmethod(lambda obj, actor: services.activity_delete(activity=obj, actor=actor))
 
 
 @admin.register(ContractualInstrument, site=tenant_admin)
 class ContractualInstrumentAdmin(CsrdAdmin):
     list_display = ["kind", "facility", "period", "supplier", "quantity_mwh", "emission_rate"]
     list_filter = ["period", "kind"]
-    save_service = staticmethod(lambda obj, actor: services.instrument_save(instrument=obj, actor=actor))
-    delete_service = staticmethod(lambda obj, actor: services.instrument_delete(instrument=obj, actor=actor))
 
 
 @admin.register(EnergyConsumption, site=tenant_admin)
 class EnergyConsumptionAdmin(CsrdAdmin):
     list_display = ["category", "period", "facility", "mwh", "description"]
     list_filter = ["period", "category"]
-    save_service = staticmethod(lambda obj, actor: services.energy_save(energy=obj, actor=actor))
-    delete_service = staticmethod(lambda obj, actor: services.energy_delete(energy=obj, actor=actor))
 
 
 @admin.register(Target, site=tenant_admin)
 class TargetAdmin(CsrdAdmin):
     list_display = ["name", "kind", "base_year", "base_value", "target_year", "target_value", "science_based"]
-    save_service = staticmethod(lambda obj, actor: services.target_save(target=obj, actor=actor))
-    delete_service = staticmethod(lambda obj, actor: services.target_delete(target=obj, actor=actor))

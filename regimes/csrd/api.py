@@ -91,15 +91,11 @@ def service_errors(*, conflict: bool = False):
 
 
 class CsrdViewSet(TenantModelViewSet):
-    """CRUD of one CSRD model whose writes are the regime's services. Subclasses name them:
-    ``save_service(<service_arg>=instance, actor=…)`` and ``delete_service(…)``."""
+    """CRUD of one CSRD model whose writes are the regime's services
+    (``services.record_save`` / ``services.record_delete``)."""
 
     parser_classes = [DecimalJSONParser, parsers.FormParser, parsers.MultiPartParser]
     lookup_value_regex = r"\d+"
-    service_arg: str
-    save_service = None
-    delete_service = None
-
     def base_queryset(self):
         return super().base_queryset().select_related("created_by", "updated_by")
 
@@ -111,19 +107,19 @@ class CsrdViewSet(TenantModelViewSet):
 
     def perform_destroy(self, instance):
         with service_errors(conflict=True):
-            self.delete_service(**{self.service_arg: instance}, actor=self.request.user)
+            services.record_delete(instance, self.request.user)
 
     def _write(self, instance, data: dict):
         extra = self.take_extra(instance, data)
         for field, value in data.items():
             setattr(instance, field, value)
         with service_errors():
-            saved = self.save_service(**{self.service_arg: instance}, actor=self.request.user, **extra)
+            saved = services.record_save(instance, self.request.user, **extra)
         saved.refresh_from_db()  # answer with what is stored (decimals at the column's scale)
         return saved
 
     def take_extra(self, instance, data: dict) -> dict:
-        """Pop inputs that are no model fields; they become keyword arguments of ``save_service``."""
+        """Pop inputs that are no model fields; they become keyword arguments of the save service."""
         return {}
 
 
@@ -211,9 +207,6 @@ class PeriodViewSet(CsrdViewSet):
     filterset_class = PeriodFilter
     ordering_fields = ["year", "name", "id", "updated_at"]
 
-    service_arg = "period"
-    save_service = staticmethod(services.period_save)
-    delete_service = staticmethod(services.period_delete)
 
     @extend_schema(request=None, responses=PeriodSerializer,
                    summary="Lock the period: its data can no longer change (needs edit rights)")
@@ -254,9 +247,6 @@ class FacilityViewSet(CsrdViewSet):
     filterset_class = FacilityFilter
     ordering_fields = ["name", "code", "country", "id", "updated_at"]
 
-    service_arg = "facility"
-    save_service = staticmethod(services.facility_save)
-    delete_service = staticmethod(services.facility_delete)
 
 
 class ActivityViewSet(CsrdViewSet):
@@ -269,9 +259,6 @@ class ActivityViewSet(CsrdViewSet):
     filterset_class = ActivityFilter
     ordering_fields = ["id", "scope", "scope3_category", "quantity", "emissions_kg", "updated_at", "created_at"]
 
-    service_arg = "activity"
-    save_service = staticmethod(services.activity_save)
-    delete_service = staticmethod(services.activity_delete)
 
     def take_extra(self, activity, data: dict) -> dict:
         keywords = (data.pop("factor_keywords", "") or "").strip()
@@ -302,9 +289,6 @@ class InstrumentViewSet(CsrdViewSet):
     filterset_class = InstrumentFilter
     ordering_fields = ["id", "kind", "quantity_mwh", "updated_at"]
 
-    service_arg = "instrument"
-    save_service = staticmethod(services.instrument_save)
-    delete_service = staticmethod(services.instrument_delete)
 
 
 class EnergyViewSet(CsrdViewSet):
@@ -315,9 +299,6 @@ class EnergyViewSet(CsrdViewSet):
     filterset_class = EnergyFilter
     ordering_fields = ["id", "category", "mwh", "updated_at"]
 
-    service_arg = "energy"
-    save_service = staticmethod(services.energy_save)
-    delete_service = staticmethod(services.energy_delete)
 
 
 class TargetViewSet(CsrdViewSet):
@@ -328,6 +309,3 @@ class TargetViewSet(CsrdViewSet):
     filterset_class = TargetFilter
     ordering_fields = ["id", "name", "target_year", "updated_at"]
 
-    service_arg = "target"
-    save_service = staticmethod(services.target_save)
-    delete_service = staticmethod(services.target_delete)

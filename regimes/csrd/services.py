@@ -276,3 +276,28 @@ def record_restore(*, instance, actor):
         if hasattr(instance, "period_id"):
             check_unlocked(instance.period)
         return audited_restore(instance, actor=actor)
+
+
+# ---------------------------------------------------------------- one entry point per verb
+def _writers():
+    return {
+        ReportingPeriod: ("period", period_save, period_delete),
+        Facility: ("facility", facility_save, facility_delete),
+        ActivityRecord: ("activity", activity_save, activity_delete),
+        ContractualInstrument: ("instrument", instrument_save, instrument_delete),
+        EnergyConsumption: ("energy", energy_save, energy_delete),
+        Target: ("target", target_save, target_delete),
+    }
+
+
+def record_save(instance, actor, **extra):
+    """Save any CSRD record through its service (screens, admin and API all call this);
+    ``extra`` goes to the service (e.g. ``keywords`` for an activity)."""
+    name, save, _ = _writers()[type(instance)]
+    return save(**{name: instance}, actor=actor, **extra)
+
+
+def record_delete(instance, actor) -> None:
+    """Soft-delete any CSRD record through its service."""
+    name, _, delete = _writers()[type(instance)]
+    delete(**{name: instance}, actor=actor)

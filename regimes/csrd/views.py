@@ -71,6 +71,15 @@ def dashboard(request):
     return render(request, "csrd/dashboard.html", context)
 
 
+# ---------------------------------------------------------------- shared screens
+class CsrdFormView(ServiceFormView):
+    save_service = staticmethod(lambda instance, actor, form: services.record_save(instance, actor))
+
+
+class CsrdDeleteView(ServiceDeleteView):
+    delete_service = staticmethod(services.record_delete)
+
+
 # ---------------------------------------------------------------- activities
 @require_cap(Cap.VIEW)
 def activity_list(request):
@@ -126,10 +135,9 @@ class ActivityFormView(ServiceFormView):
         return f"{url}?period={instance.period_id}" if instance is not None and instance.period_id else url
 
 
-class ActivityDeleteView(ServiceDeleteView):
+class ActivityDeleteView(CsrdDeleteView):
     model = ActivityRecord
     success_url_name = "csrd:activities"
-    delete_service = staticmethod(lambda instance, actor: services.activity_delete(activity=instance, actor=actor))
 
 
 def _int(value) -> int:
@@ -206,19 +214,17 @@ def period_list(request):
                                                  "can_unlock": has_cap(request, Cap.MANAGE)})
 
 
-class PeriodFormView(ServiceFormView):
+class PeriodFormView(CsrdFormView):
     model = ReportingPeriod
     form_class = PeriodForm
     success_url_name = "csrd:periods"
     title_create = "New reporting period"
     title_edit = "Edit reporting period"
-    save_service = staticmethod(lambda instance, actor, form: services.period_save(period=instance, actor=actor))
 
 
-class PeriodDeleteView(ServiceDeleteView):
+class PeriodDeleteView(CsrdDeleteView):
     model = ReportingPeriod
     success_url_name = "csrd:periods"
-    delete_service = staticmethod(lambda instance, actor: services.period_delete(period=instance, actor=actor))
 
 
 @require_cap(Cap.EDIT)
@@ -249,19 +255,17 @@ def facility_list(request):
         "rows": [(f, (emissions.get(f.pk) or ZERO) / 1000) for f in facilities], "section": "facilities"})
 
 
-class FacilityFormView(ServiceFormView):
+class FacilityFormView(CsrdFormView):
     model = Facility
     form_class = FacilityForm
     success_url_name = "csrd:facilities"
     title_create = "New facility"
     title_edit = "Edit facility"
-    save_service = staticmethod(lambda instance, actor, form: services.facility_save(facility=instance, actor=actor))
 
 
-class FacilityDeleteView(ServiceDeleteView):
+class FacilityDeleteView(CsrdDeleteView):
     model = Facility
     success_url_name = "csrd:facilities"
-    delete_service = staticmethod(lambda instance, actor: services.facility_delete(facility=instance, actor=actor))
 
 
 # ---------------------------------------------------------------- instruments
@@ -275,24 +279,20 @@ def instrument_list(request):
         "sites": sites})
 
 
-class InstrumentFormView(ServiceFormView):
+class InstrumentFormView(CsrdFormView):
     model = ContractualInstrument
     form_class = InstrumentForm
     success_url_name = "csrd:instruments"
     title_create = "New contractual instrument"
     title_edit = "Edit contractual instrument"
-    save_service = staticmethod(lambda instance, actor, form: services.instrument_save(instrument=instance,
-                                                                                       actor=actor))
 
     def new_instance(self):
         return ContractualInstrument(period=ReportingPeriod.objects.filter(status="draft").first())
 
 
-class InstrumentDeleteView(ServiceDeleteView):
+class InstrumentDeleteView(CsrdDeleteView):
     model = ContractualInstrument
     success_url_name = "csrd:instruments"
-    delete_service = staticmethod(lambda instance, actor: services.instrument_delete(instrument=instance,
-                                                                                     actor=actor))
 
 
 # ---------------------------------------------------------------- energy
@@ -308,22 +308,20 @@ def energy_list(request):
     return render(request, "csrd/energy.html", context)
 
 
-class EnergyFormView(ServiceFormView):
+class EnergyFormView(CsrdFormView):
     model = EnergyConsumption
     form_class = EnergyForm
     success_url_name = "csrd:energy"
     title_create = "New energy consumption"
     title_edit = "Edit energy consumption"
-    save_service = staticmethod(lambda instance, actor, form: services.energy_save(energy=instance, actor=actor))
 
     def new_instance(self):
         return EnergyConsumption(period=ReportingPeriod.objects.filter(status="draft").first())
 
 
-class EnergyDeleteView(ServiceDeleteView):
+class EnergyDeleteView(CsrdDeleteView):
     model = EnergyConsumption
     success_url_name = "csrd:energy"
-    delete_service = staticmethod(lambda instance, actor: services.energy_delete(energy=instance, actor=actor))
 
 
 # ---------------------------------------------------------------- targets
@@ -336,16 +334,14 @@ def target_list(request):
                                                  "rows": progress, "section": "targets"})
 
 
-class TargetFormView(ServiceFormView):
+class TargetFormView(CsrdFormView):
     model = Target
     form_class = TargetForm
     success_url_name = "csrd:targets"
     title_create = "New target"
     title_edit = "Edit target"
-    save_service = staticmethod(lambda instance, actor, form: services.target_save(target=instance, actor=actor))
 
 
-class TargetDeleteView(ServiceDeleteView):
+class TargetDeleteView(CsrdDeleteView):
     model = Target
     success_url_name = "csrd:targets"
-    delete_service = staticmethod(lambda instance, actor: services.target_delete(target=instance, actor=actor))
