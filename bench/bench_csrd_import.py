@@ -54,9 +54,9 @@ from factors.models import EmissionFactor  # noqa: E402
 from factors.services import custom_factor_save  # noqa: E402
 from regimes.base import imports  # noqa: E402
 from regimes.base.imports import import_request, import_run  # noqa: E402
-from regimes.csrd import services  # noqa: E402
-from regimes.csrd.importing import ActivityImporter  # noqa: E402
-from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod  # noqa: E402
+from regimes.inventory import services  # noqa: E402
+from regimes.inventory.importing import ActivityImporter  # noqa: E402
+from regimes.inventory.models import ActivityRecord, Facility, ReportingPeriod  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
 from tenants.services import template_schema_ensure, tenant_create  # noqa: E402
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("factors/", include("factors.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("regimes.base.urls")),
+    path("inventory/", include("regimes.inventory.urls")),
     path("csrd/", include("regimes.csrd.urls")),
     path("audit/", include("factortrace.audit.urls")),
     path("account/api-keys/", api_pages.api_keys, name="api_keys"),

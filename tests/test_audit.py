@@ -89,14 +89,14 @@ def test_audit_verify_passes_on_an_intact_chain(tenant_a, people, in_tenant, cap
 def test_audit_page_filters_and_exports_csv(tenant_a, people, in_tenant, client_for):
     _write_entries(tenant_a, in_tenant, people["officer"], n=3)
     with in_tenant(tenant_a), transaction.atomic():
-        audit_log(action="csrd.activity.updated", actor=people["owner"], object_type="csrd.activityrecord",
+        audit_log(action="inventory.activity.updated", actor=people["owner"], object_type="inventory.activityrecord",
                   object_id="42", object_repr="=HYPERLINK(\"http://evil\")", after={"quantity": "1.5"})
     auditor = client_for(people["auditor"], tenant_a)
-    page = auditor.get("/audit/", {"action": "csrd."})
+    page = auditor.get("/audit/", {"action": "inventory."})
     assert page.status_code == 200
-    assert b"csrd.activity.updated" in page.content and b"test.thing.updated" not in page.content
+    assert b"inventory.activity.updated" in page.content and b"test.thing.updated" not in page.content
     by_actor = auditor.get("/audit/", {"actor": "officer@"})
-    assert b"test.thing.updated" in by_actor.content and b"csrd.activity.updated" not in by_actor.content
+    assert b"test.thing.updated" in by_actor.content and b"inventory.activity.updated" not in by_actor.content
 
     export = auditor.get("/audit/export.csv", {"object": "42"})
     assert export["Content-Type"].startswith("text/csv")

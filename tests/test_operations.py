@@ -137,6 +137,6 @@ def test_sign_in_rate_limit_is_brute_force_protection(tenant_a, people, client_f
 
 def test_oversized_request_bodies_are_refused_before_reading(tenant_a, people, client_for, settings):
     settings.MAX_REQUEST_BYTES = 1000
-    response = client_for(people["officer"], tenant_a).post("/csrd/import/", data=b"x" * 5000,
+    response = client_for(people["officer"], tenant_a).post("/inventory/import/", data=b"x" * 5000,
                                                              content_type="application/octet-stream")
     assert response.status_code == 413

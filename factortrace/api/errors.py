@@ -7,9 +7,19 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from factortrace.core.errors import Conflict
+
+
+class ConflictError(exceptions.APIException):
+    status_code = 409
+    default_detail = "The record's current state does not allow this."
+    default_code = "conflict"
+
 
 def problem_exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Conflict):
+        exc = ConflictError(" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
     if isinstance(exc, Http404):

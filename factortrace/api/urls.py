@@ -15,5 +15,6 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api_me"),
     path("factors/", include("factors.api_urls")),
     path("imports/", include("regimes.base.api_urls")),
+    path("inventory/", include("regimes.inventory.api_urls")),
     path("csrd/", include("regimes.csrd.api_urls")),
 ]

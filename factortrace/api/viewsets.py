@@ -8,10 +8,22 @@ a view that must see soft-deleted rows is ``dangerously_include_deleted = True``
 """
 from __future__ import annotations
 
+import codecs
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Callable
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
-from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework import parsers, viewsets
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.utils import json
+
+from factortrace.core.errors import Conflict
+
+from .errors import ConflictError
 
 from factortrace.audit.services import audited_delete, audited_save
 from tenants.roles import Cap
@@ -74,3 +86,75 @@ def _plain(data: dict) -> dict:
     if many:
         raise TypeError(f"Fields {many} are many-to-many: override perform_create/perform_update to save them")
     return data
+
+
+# ---------------------------------------------------------------- records written by services
+class DecimalJSONParser(parsers.JSONParser):
+    """JSON numbers with a fraction become ``Decimal``, not ``float``: ``0.1`` stays exactly 0.1
+    (strings are what the schema documents; numbers are accepted without losing digits)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = parsers.get_encoding(parser_context or {})
+        try:
+            return json.load(codecs.getreader(encoding)(stream), parse_float=Decimal,
+                             parse_constant=json.strict_constant if self.strict else None)
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from exc
+
+
+@contextmanager
+def service_errors(*, conflict: bool = False):
+    """Translate a service's refusal: :class:`~factortrace.core.errors.Conflict` (a locked period)
+    is 409; other ValidationErrors are 400 with field errors, or 409 when ``conflict`` (a delete
+    refused because of dependent records)."""
+    try:
+        yield
+    except Conflict as exc:
+        raise ConflictError(" ".join(exc.messages)) from exc
+    except DjangoValidationError as exc:
+        if conflict:
+            raise ConflictError(" ".join(exc.messages)) from exc
+        if hasattr(exc, "error_dict"):
+            errors = {("non_field_errors" if field == "__all__" else field): messages
+                      for field, messages in exc.message_dict.items()}
+        else:
+            errors = {"non_field_errors": exc.messages}
+        raise ApiValidationError(errors) from exc
+
+
+class ServiceModelViewSet(TenantModelViewSet):
+    """CRUD of a model whose writes are service calls: ``save_service(instance, actor, **extra)``
+    returns the saved instance, ``delete_service(instance, actor)`` soft-deletes; both raise
+    ``ValidationError`` (400) or ``Conflict`` (409). ``take_extra`` pops inputs that are not model
+    fields and passes them to the save service as keyword arguments."""
+
+    parser_classes = [DecimalJSONParser, parsers.FormParser, parsers.MultiPartParser]
+    lookup_value_regex = r"\d+"
+    save_service: Callable = None
+    delete_service: Callable = None
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("created_by", "updated_by")
+
+    def perform_create(self, serializer):
+        serializer.instance = self._write(serializer.Meta.model(), dict(serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._write(serializer.instance, dict(serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        with service_errors(conflict=True):
+            type(self).delete_service(instance, self.request.user)
+
+    def _write(self, instance, data: dict):
+        extra = self.take_extra(instance, data)
+        for field, value in data.items():
+            setattr(instance, field, value)
+        with service_errors():
+            saved = type(self).save_service(instance, self.request.user, **extra)
+        saved.refresh_from_db()  # answer with what is stored (decimals at the column's scale)
+        return saved
+
+    def take_extra(self, instance, data: dict) -> dict:
+        """Pop inputs that are no model fields; they become keyword arguments of the save service."""
+        return {}

@@ -44,7 +44,7 @@ def user_ref(**kwargs):
 
 class ComplianceModel(models.Model):
     """Created/updated by and at, plus soft delete. Subclasses set ``audit_label``
-    (e.g. ``"csrd.activity"``): audit action codes are ``<audit_label>.<verb>``."""
+    (e.g. ``"inventory.activity"``): audit action codes are ``<audit_label>.<verb>``."""
 
     audit_label: str = ""
 

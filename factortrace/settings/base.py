@@ -60,6 +60,7 @@ TENANT_APPS = [
     "factors.custom",
     "reports",
     "regimes.base",
+    "regimes.inventory",
     "regimes.csrd",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

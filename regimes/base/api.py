@@ -2,7 +2,7 @@
 
     GET  /api/v1/imports/importers/        what can be imported: columns, parameters, templates
     POST /api/v1/imports/<importer>/       multipart: file, decimal_separator, the importer's
-                                           parameters (csrd.activities: period) → 202 + the job
+                                           parameters (inventory.activities: period) → 202 + the job
     GET  /api/v1/imports/<importer>/       that importer's jobs
     GET  /api/v1/imports/                  every job (filters: regime, kind, status)
     GET  /api/v1/imports/<uuid>/           status, progress, counts, first errors, links
@@ -44,7 +44,7 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    importer = serializers.CharField(source="kind", help_text="Importer code, e.g. csrd.activities")
+    importer = serializers.CharField(source="kind", help_text="Importer code, e.g. inventory.activities")
     status_display = serializers.CharField(source="get_status_display")
     errors_preview = ImportErrorSerializer(many=True, read_only=True, help_text="The first problems found")
     requested_by = serializers.SerializerMethodField()
@@ -142,7 +142,7 @@ class ImportUploadView(TenantScopedMixin, generics.ListAPIView):
     """Upload a file to an importer (POST, 202) or list that importer's jobs (GET).
 
     Mounted at /api/v1/imports/<importer>/; a regime may also mount it for one importer with
-    ``ImportUploadView.as_view(importer_code="csrd.activities")``.
+    ``ImportUploadView.as_view(importer_code="inventory.activities")``.
     """
 
     queryset = ImportJob.objects.select_related("requested_by")
@@ -163,7 +163,7 @@ class ImportUploadView(TenantScopedMixin, generics.ListAPIView):
         return super().base_queryset().filter(kind=self._importer().code)
 
     @extend_schema(summary="An importer's jobs", operation_id="imports_importer_jobs_list",
-                   description="The jobs of one importer (e.g. csrd.activities), newest first.")
+                   description="The jobs of one importer (e.g. inventory.activities), newest first.")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -16,8 +16,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, View
 
+from factortrace.core.admin import TenantModelAdmin
 from factortrace.core.tenancy import CapRequiredMixin
 from tenants.roles import Cap
+
+from . import writers
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -103,3 +106,12 @@ class ServiceDeleteView(CapRequiredMixin, View):
 
     def get_success_url(self, instance):
         return reverse(self.success_url_name)
+
+
+class RecordAdmin(TenantModelAdmin):
+    """Organisation-admin base for regime records: every save and delete goes through the
+    record's registered service (:mod:`regimes.base.writers`) — locks, recalculation, audit.
+    Set ``restore_service(obj, actor)`` where restoring has rules of its own."""
+
+    save_service = staticmethod(writers.record_save)
+    delete_service = staticmethod(writers.record_delete)

@@ -125,7 +125,7 @@ class Importer(ABC):
     :meth:`prepare` and :meth:`parse_row`, then ``register(MyImporter())``.
 
     Attributes
-        code         unique id, ``<regime>.<what>`` (``csrd.activities``); stored on the job
+        code         unique id, ``<regime>.<what>`` (``inventory.activities``); stored on the job
         regime       the regime code (``csrd``)
         title        shown on pages (``GHG inventory activities``)
         description  one paragraph for the upload page and the template

@@ -1,6 +1,6 @@
 """Import pages shared by every regime: the job page (live progress, then the result or the
 errors), the error file, the templates, the list of imports — and :func:`import_upload`, the
-form handling a regime's upload page calls (see ``regimes/csrd/import_views.py``).
+form handling a regime's upload page calls (see ``regimes/inventory/import_views.py``).
 
 Viewing jobs, error files and templates needs VIEW; uploading needs EDIT.
 """

@@ -9,7 +9,7 @@ class CsrdConfig(AppConfig):
     def ready(self):
         from regimes.base.registry import register
 
-        from . import report  # noqa: F401 — registers the report kinds
+        from . import report, services  # noqa: F401 — register the report kinds and the energy writers
         from .regime import CSRD
 
         register(CSRD)

@@ -29,26 +29,8 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from factortrace.core.ghg import SCOPE3_CATEGORY_NAMES
 from reports.xbrl.ixbrl import lei_is_valid
-
-#: GHG Protocol Corporate Value Chain (Scope 3) Standard, Table 5.3 — the 15 categories.
-SCOPE3_CATEGORY_NAMES: Mapping[int, str] = MappingProxyType({
-    1: "Purchased goods and services",
-    2: "Capital goods",
-    3: "Fuel- and energy-related activities",
-    4: "Upstream transportation and distribution",
-    5: "Waste generated in operations",
-    6: "Business travel",
-    7: "Employee commuting",
-    8: "Upstream leased assets",
-    9: "Downstream transportation and distribution",
-    10: "Processing of sold products",
-    11: "Use of sold products",
-    12: "End-of-life treatment of sold products",
-    13: "Downstream leased assets",
-    14: "Franchises",
-    15: "Investments",
-})
 
 #: Denominators an intensity target may use, besides an ISO 4217 currency: Unit Type Registry
 #: unit ids (namespace http://www.xbrl.org/2009/utr).

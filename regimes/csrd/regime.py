@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from regimes.base.registry import Regime
+from regimes.inventory.calculations import quantize
+from regimes.inventory.selectors import period_figures, periods
 
+from .demo import demo_csrd_ensure
 from .models import STANDARD
 
 
 def dashboard_summary(request) -> list[tuple[str, str]]:
     """The dashboard tile: latest period's E1-6 totals."""
-    from .calculations import quantize  # noqa: PLC0415
-    from .selectors import period_figures, periods  # noqa: PLC0415
-
     period = periods().first()
     if period is None:
         return [("Status", "No reporting period yet")]
@@ -22,9 +22,7 @@ def dashboard_summary(request) -> list[tuple[str, str]]:
 
 
 def seed_demo(tenant, owner) -> None:
-    from .demo import demo_inventory_ensure  # noqa: PLC0415
-
-    demo_inventory_ensure(owner)
+    demo_csrd_ensure(owner)
 
 
 CSRD = Regime(

@@ -15,10 +15,14 @@ from factortrace.core import charts
 from reports.registry import BuildContext, OutputFormat, RenderContext, ReportKind, register
 from reports.renderers import csv_bytes, json_bytes, pdf_bytes
 
-from .calculations import ZERO, PeriodFigures, TargetProgress, quantize
+from regimes.inventory.calculations import ZERO, TargetProgress, quantize
+from regimes.inventory.models import ActivityRecord, ReportingPeriod, Target
+from regimes.inventory.selectors import targets_with_progress
+
+from .calculations import PeriodFigures
 from .disclosure import SCOPE3_CATEGORY_NAMES, DisclosureError, E1Disclosure, E1Energy, E1Target, Scope, TargetKind
-from .models import STANDARD, ActivityRecord, ReportingPeriod, Target
-from .selectors import period_figures, targets_with_progress
+from .models import STANDARD
+from .selectors import period_figures
 
 
 class PeriodChoiceForm(forms.Form):
@@ -167,7 +171,7 @@ def build_e1(ctx: BuildContext) -> dict:
     ctx.progress(10, "Totalling the inventory")
     figures = period_figures(period)
     ctx.progress(40, "Checking targets")
-    progress: list[tuple[Target, TargetProgress]] = targets_with_progress(period, figures)
+    progress: list[tuple[Target, TargetProgress]] = targets_with_progress(period, figures.totals)
     ctx.progress(60, "Preparing the disclosure")
     try:
         disclosure = disclosure_for(period, ctx.tenant, figures)

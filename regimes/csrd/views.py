@@ -1,60 +1,41 @@
-"""CSRD screens. Reads through selectors, writes through services; every view declares its
-capability (VIEW to read, EDIT to change, MANAGE to unlock a period)."""
+"""CSRD screens: the ESRS E1 dashboard and the E1-5 energy lines. The inventory's screens
+(activities, periods, facilities, instruments, targets, import) are the shared ones under
+/inventory/. Reads through selectors, writes through services; every view declares its capability."""
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Sum
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from factortrace.core import charts
-from factortrace.core.tenancy import has_cap, require_cap
-from factortrace.core.units import UnitError, parse_unit
-from factors.models import EmissionFactor
+from factortrace.core.ghg import SCOPE3_CATEGORY_NAMES
+from factortrace.core.tenancy import require_cap
+from regimes.base import writers
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
+from regimes.inventory.models import ActivityRecord, ReportingPeriod
+from regimes.inventory.selectors import targets_with_progress, trend
+from regimes.inventory.views import selected_period
 from reports.models import Report
 from reports.registry import get as report_kind
 from tenants.roles import Cap
 
-from . import services
-from .calculations import ZERO
-from .disclosure import SCOPE3_CATEGORY_NAMES
-from .filters import ActivityFilter
-from .forms import ActivityForm, EnergyForm, FacilityForm, InstrumentForm, PeriodForm, TargetForm
-from .models import (
-    ActivityRecord,
-    ContractualInstrument,
-    EnergyConsumption,
-    Facility,
-    ReportingPeriod,
-    Target,
-)
+from . import services  # noqa: F401 — registers the energy writers
+from .forms import EnergyForm
+from .models import STANDARD, EnergyConsumption
 from .report import chart_context
-from .selectors import period_figures, targets_with_progress, trend
-
-
-def _selected_period(request) -> ReportingPeriod | None:
-    periods = ReportingPeriod.objects.all()
-    wanted = request.GET.get("period")
-    if wanted and wanted.isdigit():
-        return periods.filter(pk=int(wanted)).first() or periods.first()
-    return periods.first()
+from .selectors import period_figures
 
 
 # ---------------------------------------------------------------- dashboard
 @require_cap(Cap.VIEW)
 def dashboard(request):
-    period = _selected_period(request)
-    context = {"period": period, "periods": ReportingPeriod.objects.all(), "section": "dashboard"}
+    period = selected_period(request)
+    context = {"period": period, "periods": ReportingPeriod.objects.all(), "section": "dashboard", "standard": STANDARD}
     if period is None:
         return render(request, "csrd/dashboard.html", context)
     figures = period_figures(period)
     history = trend()
     context.update({
         "figures": figures, "totals": figures.totals, "energy": figures.energy,
-        "targets": targets_with_progress(period, figures),
+        "targets": targets_with_progress(period, figures.totals),
         "scope3_rows": [(n, SCOPE3_CATEGORY_NAMES[n], v) for n, v in figures.totals.scope3_by_category_t.items()],
         "activity_count": ActivityRecord.objects.filter(period=period).count(),
         "trend_chart": charts.columns(
@@ -71,234 +52,18 @@ def dashboard(request):
     return render(request, "csrd/dashboard.html", context)
 
 
-# ---------------------------------------------------------------- shared screens
 class CsrdFormView(ServiceFormView):
-    save_service = staticmethod(lambda instance, actor, form: services.record_save(instance, actor))
+    save_service = staticmethod(lambda instance, actor, form: writers.record_save(instance, actor))
 
 
 class CsrdDeleteView(ServiceDeleteView):
-    delete_service = staticmethod(services.record_delete)
-
-
-# ---------------------------------------------------------------- activities
-@require_cap(Cap.VIEW)
-def activity_list(request):
-    queryset = ActivityRecord.objects.select_related("facility", "period")
-    data = request.GET.copy()
-    if "period" not in data and (period := ReportingPeriod.objects.first()) is not None:
-        data["period"] = str(period.pk)
-    activity_filter = ActivityFilter(data, queryset=queryset, request=request)
-    records = activity_filter.qs
-    total_kg = records.aggregate(kg=Sum("emissions_kg"))["kg"] or ZERO
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
-    context = {"filter": activity_filter, "page": page, "total_t": total_kg / 1000, "count": page.paginator.count,
-               "section": "activities", "query": data.urlencode()}
-    template = "csrd/_activity_table.html" if request.htmx and request.htmx.target == "activity-table" \
-        else "csrd/activities.html"
-    return render(request, template, context)
-
-
-def _save_activity(activity, actor, form):
-    choice = form.cleaned_data.get("factor_choice") or ""
-    keywords = form.cleaned_data.get("factor_keywords") or ""
-    if choice:
-        kind, _, pk = choice.partition(":")
-        if kind == "lib" and pk.isdigit():
-            activity.factor = get_object_or_404(EmissionFactor, pk=int(pk))
-            activity.custom_factor = None
-        elif kind == "custom" and pk.isdigit():
-            from factors.custom.models import CustomFactor  # noqa: PLC0415
-
-            activity.custom_factor = get_object_or_404(CustomFactor, pk=int(pk))
-            activity.factor = None
-        activity.factor_reason = form.data.get("factor_reason", "")[:1000] or "Chosen by the user from the candidates"
-    elif keywords:
-        activity.factor = activity.custom_factor = None  # resolve anew from the keywords
-    return services.activity_save(activity=activity, actor=actor, keywords=keywords)
-
-
-class ActivityFormView(ServiceFormView):
-    model = ActivityRecord
-    form_class = ActivityForm
-    template_name = "csrd/activity_form.html"
-    success_url_name = "csrd:activities"
-    title_create = "New activity"
-    title_edit = "Edit activity"
-    save_service = _save_activity
-
-    def new_instance(self):
-        period = ReportingPeriod.objects.filter(status=ReportingPeriod.Status.DRAFT).first()
-        return ActivityRecord(period=period)
-
-    def get_success_url(self, instance=None):
-        url = reverse("csrd:activities")
-        return f"{url}?period={instance.period_id}" if instance is not None and instance.period_id else url
-
-
-class ActivityDeleteView(CsrdDeleteView):
-    model = ActivityRecord
-    success_url_name = "csrd:activities"
-
-
-def _int(value) -> int:
-    return int(value) if value and str(value).isdigit() else 0
-
-
-@require_cap(Cap.VIEW)
-def activity_evidence(request, pk: int):
-    """Download an activity's evidence file (members only; the file lives under the schema)."""
-    from django.db import connection  # noqa: PLC0415
-    from django.http import FileResponse, Http404  # noqa: PLC0415
-
-    activity = get_object_or_404(ActivityRecord, pk=pk)
-    name = activity.evidence.name if activity.evidence else ""
-    if not name or not name.startswith(f"{connection.schema_name}/"):
-        raise Http404("No evidence")
-    return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1])
-
-
-@require_cap(Cap.EDIT)
-def factor_candidates(request):
-    """htmx partial: the resolution's choice and the other candidates for the form's inputs."""
-    from factors.services import grid_electricity_factor, resolve_factor  # noqa: PLC0415
-
-    params = request.GET
-    unit = (params.get("unit") or "").strip()
-    problem, resolution = None, None
-    facility = Facility.objects.filter(pk=_int(params.get("facility"))).first()
-    period = ReportingPeriod.objects.filter(pk=_int(params.get("period"))).first()
-    scope = params.get("scope") or ""
-    try:
-        if not unit:
-            raise UnitError("Enter the unit first.")
-        parse_unit(unit)
-        if scope == "2" and params.get("energy_type") == "electricity":
-            if facility is None:
-                raise ValueError("Choose the facility: Scope 2 electricity uses its grid region.")
-            resolution = grid_electricity_factor(region=facility.electricity_region, year=period.year if period else None)
-        else:
-            keywords = (params.get("factor_keywords") or params.get("description") or "").strip()
-            if not keywords:
-                raise ValueError("Type a few keywords (or a description) to find factors.")
-            resolution = resolve_factor(keywords=keywords, unit=unit, region=facility.country if facility else "",
-                                        year=period.year if period else None, scope=scope)
-    except (UnitError, ValueError) as exc:
-        problem = str(exc)
-    candidates = resolution.candidates[:8] if resolution else []
-    return render(request, "csrd/_factor_candidates.html", {
-        "problem": problem, "resolution": resolution, "candidates": candidates})
-
-
-@require_cap(Cap.EDIT)
-@require_POST
-def activity_validate(request):
-    """htmx inline validation: the form's errors without saving."""
-    form = ActivityForm(request.POST, request.FILES)
-    form.is_valid()
-    instance = form.instance
-    if not form.errors and instance.used_factor is None and not form.cleaned_data.get("factor_keywords") \
-            and not form.cleaned_data.get("factor_choice") and not (instance.scope == "2"
-                                                                     and instance.energy_type == "electricity"):
-        form.add_error("factor_keywords", "Type keywords to find a factor, or pick one of the candidates.")
-    return render(request, "csrd/_form_errors.html", {"form": form})
-
-
-# ---------------------------------------------------------------- periods
-@require_cap(Cap.VIEW)
-def period_list(request):
-    rows = []
-    for period in ReportingPeriod.objects.all():
-        totals = period_figures(period).totals
-        rows.append((period, totals))
-    return render(request, "csrd/periods.html", {"rows": rows, "section": "periods",
-                                                 "can_unlock": has_cap(request, Cap.MANAGE)})
-
-
-class PeriodFormView(CsrdFormView):
-    model = ReportingPeriod
-    form_class = PeriodForm
-    success_url_name = "csrd:periods"
-    title_create = "New reporting period"
-    title_edit = "Edit reporting period"
-
-
-class PeriodDeleteView(CsrdDeleteView):
-    model = ReportingPeriod
-    success_url_name = "csrd:periods"
-
-
-@require_cap(Cap.EDIT)
-@require_POST
-def period_lock(request, pk: int):
-    period = get_object_or_404(ReportingPeriod, pk=pk)
-    services.period_set_status(period=period, status=ReportingPeriod.Status.LOCKED, actor=request.user)
-    messages.success(request, f"{period.name} is locked: its data can no longer change.")
-    return redirect("csrd:periods")
-
-
-@require_cap(Cap.MANAGE)
-@require_POST
-def period_unlock(request, pk: int):
-    period = get_object_or_404(ReportingPeriod, pk=pk)
-    services.period_set_status(period=period, status=ReportingPeriod.Status.DRAFT, actor=request.user)
-    messages.warning(request, f"{period.name} is unlocked; reports already generated keep their figures.")
-    return redirect("csrd:periods")
-
-
-# ---------------------------------------------------------------- facilities
-@require_cap(Cap.VIEW)
-def facility_list(request):
-    facilities = Facility.objects.all()
-    emissions = {r["facility"]: r["kg"] for r in ActivityRecord.objects.values("facility")
-                 .annotate(kg=Sum("emissions_kg")).order_by()}
-    return render(request, "csrd/facilities.html", {
-        "rows": [(f, (emissions.get(f.pk) or ZERO) / 1000) for f in facilities], "section": "facilities"})
-
-
-class FacilityFormView(CsrdFormView):
-    model = Facility
-    form_class = FacilityForm
-    success_url_name = "csrd:facilities"
-    title_create = "New facility"
-    title_edit = "Edit facility"
-
-
-class FacilityDeleteView(CsrdDeleteView):
-    model = Facility
-    success_url_name = "csrd:facilities"
-
-
-# ---------------------------------------------------------------- instruments
-@require_cap(Cap.VIEW)
-def instrument_list(request):
-    period = _selected_period(request)
-    sites = period_figures(period).scope2_sites if period else ()
-    return render(request, "csrd/instruments.html", {
-        "period": period, "periods": ReportingPeriod.objects.all(), "section": "instruments",
-        "instruments": ContractualInstrument.objects.filter(period=period).select_related("facility") if period else [],
-        "sites": sites})
-
-
-class InstrumentFormView(CsrdFormView):
-    model = ContractualInstrument
-    form_class = InstrumentForm
-    success_url_name = "csrd:instruments"
-    title_create = "New contractual instrument"
-    title_edit = "Edit contractual instrument"
-
-    def new_instance(self):
-        return ContractualInstrument(period=ReportingPeriod.objects.filter(status="draft").first())
-
-
-class InstrumentDeleteView(CsrdDeleteView):
-    model = ContractualInstrument
-    success_url_name = "csrd:instruments"
+    delete_service = staticmethod(writers.record_delete)
 
 
 # ---------------------------------------------------------------- energy
 @require_cap(Cap.VIEW)
 def energy_list(request):
-    period = _selected_period(request)
+    period = selected_period(request)
     figures = period_figures(period) if period else None
     context = {"period": period, "periods": ReportingPeriod.objects.all(), "section": "energy",
                "entries": EnergyConsumption.objects.filter(period=period).select_related("facility") if period else [],
@@ -322,26 +87,3 @@ class EnergyFormView(CsrdFormView):
 class EnergyDeleteView(CsrdDeleteView):
     model = EnergyConsumption
     success_url_name = "csrd:energy"
-
-
-# ---------------------------------------------------------------- targets
-@require_cap(Cap.VIEW)
-def target_list(request):
-    period = _selected_period(request)
-    progress = targets_with_progress(period, period_figures(period)) if period else \
-        [(t, None) for t in Target.objects.all()]
-    return render(request, "csrd/targets.html", {"period": period, "periods": ReportingPeriod.objects.all(),
-                                                 "rows": progress, "section": "targets"})
-
-
-class TargetFormView(CsrdFormView):
-    model = Target
-    form_class = TargetForm
-    success_url_name = "csrd:targets"
-    title_create = "New target"
-    title_edit = "Edit target"
-
-
-class TargetDeleteView(CsrdDeleteView):
-    model = Target
-    success_url_name = "csrd:targets"

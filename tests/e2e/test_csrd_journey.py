@@ -10,7 +10,7 @@ import pytest
 from tests.live import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.slow]
-SAMPLE = Path(__file__).resolve().parents[2] / "regimes" / "csrd" / "static" / "csrd" / "sample-activities-fy2025.csv"
+SAMPLE = Path(__file__).resolve().parents[2] / "regimes" / "inventory" / "static" / "inventory" / "sample-activities-fy2025.csv"
 
 
 def _tonnes(text: str) -> Decimal:
@@ -30,7 +30,7 @@ def test_import_sample_see_totals_generate_and_download_the_pdf(web_server, cele
     before = _tonnes(page.text_content("[data-testid=kpi-total-market]"))
 
     # Import the sample file into FY2025.
-    page.goto(base + "/csrd/import/")
+    page.goto(base + "/inventory/import/")
     page.select_option("select[name=period]", label="FY2025")
     page.set_input_files("input[type=file]", str(SAMPLE))
     page.click("[data-testid=import-submit]")

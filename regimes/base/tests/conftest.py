@@ -1,5 +1,5 @@
 """Fixtures of the import framework's page and API tests: a tenant with something to import
-into. The framework is exercised through the one importer that exists (csrd.activities)."""
+into. The framework is exercised through the one importer that exists (inventory.activities)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +19,8 @@ def importing(tenant_a, people, in_tenant, factor_library):
     """Tenant A with an open FY2025, a locked FY2024 and one facility (LDS); ``job(content)``
     uploads a file as the officer (queued), ``run(content)`` uploads and runs it."""
     from regimes.base.imports import import_request, import_run
-    from regimes.csrd import services
-    from regimes.csrd.models import Facility, ReportingPeriod
+    from regimes.inventory import services
+    from regimes.inventory.models import Facility, ReportingPeriod
 
     officer = people["officer"]
     with in_tenant(tenant_a):
@@ -33,7 +33,7 @@ def importing(tenant_a, people, in_tenant, factor_library):
 
     def job(content: bytes, name: str = "inventory.csv"):
         with in_tenant(tenant_a):
-            return import_request(importer_code="csrd.activities", uploaded_file=SimpleUploadedFile(name, content),
+            return import_request(importer_code="inventory.activities", uploaded_file=SimpleUploadedFile(name, content),
                                   params={"period": fy25.pk}, actor=officer)
 
     def run(content: bytes, name: str = "inventory.csv"):

@@ -17,7 +17,7 @@ from .conftest import BAD_CSV, GOOD_CSV
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD = "/api/v1/imports/csrd.activities/"
+UPLOAD = "/api/v1/imports/inventory.activities/"
 PROBLEM = "application/problem+json"
 
 
@@ -31,7 +31,7 @@ def test_upload_answers_202_with_the_job_then_reports_its_result(importing, peop
     response = post_file(client, GOOD_CSV, period=importing["fy25"].pk, decimal_separator=",")
     assert response.status_code == 202, response.content
     job = response.json()
-    assert job["status"] == "queued" and job["importer"] == "csrd.activities" and job["regime"] == "csrd"
+    assert job["status"] == "queued" and job["importer"] == "inventory.activities" and job["regime"] == "inventory"
     assert job["parameters"] == {"period": importing["fy25"].pk, "period_name": "FY2025", "decimal_separator": ","}
     assert job["requested_by"] == "officer@alpha.example" and len(job["sha256"]) == 64
     assert response["Location"] == job["links"]["self"] == f"http://alpha.localhost/api/v1/imports/{job['uuid']}/"
@@ -71,12 +71,12 @@ def test_jobs_are_listed_and_filtered(importing, people, client_for):
 
 def test_the_importer_catalogue_describes_columns_parameters_and_templates(tenant_a, people, client_for):
     data = client_for(people["accountant"], tenant_a).get("/api/v1/imports/importers/").json()
-    (importer,) = [i for i in data if i["code"] == "csrd.activities"]
+    (importer,) = [i for i in data if i["code"] == "inventory.activities"]
     assert [c["name"] for c in importer["columns"]][:3] == ["facility", "scope", "scope1_type"]
     assert {"name": "quantity", "required": True}.items() <= importer["columns"][6].items()
     assert [p["name"] for p in importer["parameters"]] == ["period", "decimal_separator"]
-    assert importer["templates"]["xlsx"] == "http://alpha.localhost/imports/template/csrd.activities.xlsx"
-    assert importer["upload"] == "http://alpha.localhost/api/v1/imports/csrd.activities/"
+    assert importer["templates"]["xlsx"] == "http://alpha.localhost/imports/template/inventory.activities.xlsx"
+    assert importer["upload"] == "http://alpha.localhost/api/v1/imports/inventory.activities/"
 
 
 @pytest.mark.parametrize("fields, field, words", [

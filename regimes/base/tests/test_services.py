@@ -16,7 +16,7 @@ from .conftest import GOOD_CSV
 
 
 def test_the_csrd_importer_is_discovered_from_its_regime():
-    assert "csrd.activities" in [importer.code for importer in imports.importers()]
+    assert "inventory.activities" in [importer.code for importer in imports.importers()]
     with pytest.raises(imports.UnknownImporter):
         imports.get_importer("csrd.nothing")
 
@@ -36,7 +36,7 @@ def test_an_importer_must_name_itself_and_its_target():
     with pytest.raises(ValueError, match="<regime>.<what>"):
         register(Nameless())
 
-    from regimes.csrd.models import ActivityRecord
+    from regimes.inventory.models import ActivityRecord
 
     class Incomplete(Rowless):
         code = "csrd.partial"
@@ -86,7 +86,7 @@ def test_the_task_fails_the_job_on_an_unexpected_error_and_retries_infrastructur
             assert run_import.run(job.pk) == "failed"
         job.refresh_from_db()
         assert job.status == "failed" and "KeyError" in job.error
-        other = ImportJob.objects.create(regime="csrd", kind="csrd.activities", file=job.file.name,
+        other = ImportJob.objects.create(regime="csrd", kind="inventory.activities", file=job.file.name,
                                          original_name="x.csv", sha256=job.sha256, size=job.size,
                                          parameters=job.parameters)
         with mock.patch.object(imports, "import_run", side_effect=OperationalError("server closed")), \

@@ -81,16 +81,16 @@ def test_the_list_shows_every_import_with_its_result(importing, people, client_f
 
 def test_the_list_has_a_helpful_empty_state(tenant_a, people, client_for):
     page = client_for(people["officer"], tenant_a).get("/imports/").content.decode()
-    assert "No imports yet" in page and 'href="/csrd/import/"' in page
+    assert "No imports yet" in page and 'href="/inventory/import/"' in page
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_templates_download_with_the_guide(importing, people, client_for, fmt):
     from openpyxl import load_workbook
 
-    response = client_for(people["accountant"], importing["tenant"]).get(f"/imports/template/csrd.activities.{fmt}")
+    response = client_for(people["accountant"], importing["tenant"]).get(f"/imports/template/inventory.activities.{fmt}")
     assert response.status_code == 200
-    assert f'filename="factortrace-csrd-activities-template.{fmt}"' in response["Content-Disposition"]
+    assert f'filename="factortrace-inventory-activities-template.{fmt}"' in response["Content-Disposition"]
     if fmt == "csv":
         text = response.content.decode("utf-8-sig")
         assert "# scope3_category (optional):" in text and "# Your facilities: LDS — Leeds plant — GB" in text
@@ -105,7 +105,7 @@ def test_templates_download_with_the_guide(importing, people, client_for, fmt):
 
 def test_unknown_templates_and_jobs_are_404(importing, people, client_for):
     client = client_for(people["officer"], importing["tenant"])
-    assert client.get("/imports/template/csrd.activities.pdf").status_code == 404
+    assert client.get("/imports/template/inventory.activities.pdf").status_code == 404
     assert client.get("/imports/template/nope.things.csv").status_code == 404
     assert client.get("/imports/00000000-0000-0000-0000-000000000000/").status_code == 404
 
@@ -113,7 +113,7 @@ def test_unknown_templates_and_jobs_are_404(importing, people, client_for):
 def test_outsiders_see_nothing_of_an_import(importing, owner_b, tenant_b, client_for):
     job = importing["run"](BAD_CSV)
     urls = [f"/imports/{job.uuid}/", f"/imports/{job.uuid}/status/", f"/imports/{job.uuid}/errors.csv", "/imports/",
-            "/imports/template/csrd.activities.csv"]
+            "/imports/template/inventory.activities.csv"]
     # Charlie (owner of Beta) must see nothing of Alpha's, not even that the pages exist …
     charlie = client_for(owner_b, importing["tenant"])
     assert [charlie.get(url).status_code for url in urls] == [404] * len(urls)

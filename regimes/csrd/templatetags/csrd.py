@@ -1,61 +1,13 @@
-"""Number formatting for CSRD pages: fixed decimals with thousands separators, never floats."""
-from decimal import ROUND_HALF_UP, Decimal
-
+"""CSRD template filters (numbers come from ``{% load numbers %}``)."""
 from django import template
 
+from regimes.csrd.models import EnergyConsumption
+
 register = template.Library()
-
-
-def _fixed(value, places: int) -> str:
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{number:,.{places}f}"
-
-
-@register.filter
-def dec(value, places=2):
-    return _fixed(value, int(places))
-
-
-@register.filter
-def t1(value):
-    return _fixed(value, 1)
-
-
-@register.filter
-def t3(value):
-    return _fixed(value, 3)
-
-
-@register.filter
-def kg_t(value):
-    """kg → t, one decimal."""
-    return "—" if value is None else _fixed(Decimal(value) / 1000, 1)
-
-
-@register.filter
-def kwh_mwh(value):
-    return "—" if value is None else _fixed(Decimal(value) / 1000, 1)
-
-
-@register.filter
-def pct(value):
-    return "—" if value is None else f"{_fixed(value, 1)} %"
-
-
-@register.filter
-def clamp_pct(value):
-    """For <progress>: 0–100, whole numbers."""
-    if value is None:
-        return 0
-    return int(max(Decimal(0), min(Decimal(100), Decimal(value))).to_integral_value())
 
 
 @register.filter
 def energy_label(category: str) -> str:
     """E1-5 category code → its label (e.g. fossil_crude_oil → Crude oil and petroleum products)."""
-    from regimes.csrd.models import EnergyConsumption  # noqa: PLC0415
-
     label = dict(EnergyConsumption.Category.choices).get(category, category)
     return label.split(" · ", 1)[-1].capitalize()

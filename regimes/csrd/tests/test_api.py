@@ -1,4 +1,4 @@
-"""/api/v1/csrd/: CRUD of every CSRD model through HTTP (session and API key), problem details,
+"""/api/v1/inventory/ and /api/v1/csrd/: CRUD of every inventory and CSRD model through HTTP (session and API key), problem details,
 the period lock, the totals endpoint against a hand calculation, filters, pagination, OpenAPI,
 and each endpoint with its outsider cases (another tenant's member → 404, anonymous → 401,
 a reader writing → 403, an officer unlocking → 403).
@@ -23,11 +23,12 @@ from django.core.cache import cache
 from factors.models import EmissionFactor
 from factortrace.api.keys import api_key_create
 from factortrace.audit.models import AuditEntry
-from regimes.csrd import services
-from regimes.csrd.models import (
+from regimes.csrd import services as csrd_services
+from regimes.csrd.models import EnergyConsumption
+from regimes.inventory import services
+from regimes.inventory.models import (
     ActivityRecord,
     ContractualInstrument,
-    EnergyConsumption,
     Facility,
     ReportingPeriod,
     Target,
@@ -35,7 +36,13 @@ from regimes.csrd.models import (
 
 pytestmark = pytest.mark.django_db
 
-BASE = "/api/v1/csrd"
+BASE = "/api/v1/inventory"
+CSRD = "/api/v1/csrd"
+
+
+def base_of(resource: str) -> str:
+    """Energy lines and E1 totals are CSRD's; everything else is the shared inventory's."""
+    return CSRD if resource == "energy" else BASE
 PROBLEM = "application/problem+json"
 
 
@@ -77,9 +84,10 @@ def audit_actions(tenant, in_tenant, object_type: str, object_id) -> list[tuple[
 
 def in_admin_deleted_filter(admin_client, model_name: str, pk: int) -> bool:
     """A soft-deleted row is kept: the organisation admin lists it under "deleted", not under "active"."""
-    change_url = f"/admin/csrd/{model_name}/{pk}/change/"
-    deleted = admin_client.get(f"/admin/csrd/{model_name}/", {"deleted": "yes"})
-    active = admin_client.get(f"/admin/csrd/{model_name}/", {"deleted": "no"})
+    app = "csrd" if model_name == "energyconsumption" else "inventory"
+    change_url = f"/admin/{app}/{model_name}/{pk}/change/"
+    deleted = admin_client.get(f"/admin/{app}/{model_name}/", {"deleted": "yes"})
+    active = admin_client.get(f"/admin/{app}/{model_name}/", {"deleted": "no"})
     assert deleted.status_code == active.status_code == 200
     return change_url in deleted.content.decode() and change_url not in active.content.decode()
 
@@ -99,7 +107,7 @@ def inventory(tenant_a, people, in_tenant, desnz):
             quantity=D("120000"), unit="kWh (Gross CV)", factor=desnz("1_100_1004_6_1")), actor=owner)
         go = services.instrument_save(instrument=ContractualInstrument(
             period=period, facility=leeds, kind="go", quantity_mwh=D("150"), emission_rate=D(0)), actor=owner)
-        energy = services.energy_save(energy=EnergyConsumption(
+        energy = csrd_services.energy_save(energy=EnergyConsumption(
             period=period, category="fossil_natural_gas", mwh=D("120")), actor=owner)
         target = services.target_save(target=Target(
             name="Scope 1 and 2 −50 %", base_year=2020, base_value=D("200"), target_year=2030,
@@ -114,13 +122,13 @@ def endpoints(data) -> list[tuple[str, str]]:
             (f"{BASE}/facilities/", f"{BASE}/facilities/{data['facility'].pk}/"),
             (f"{BASE}/activities/", f"{BASE}/activities/{data['activity'].pk}/"),
             (f"{BASE}/instruments/", f"{BASE}/instruments/{data['instrument'].pk}/"),
-            (f"{BASE}/energy/", f"{BASE}/energy/{data['energy'].pk}/"),
+            (f"{CSRD}/energy/", f"{CSRD}/energy/{data['energy'].pk}/"),
             (f"{BASE}/targets/", f"{BASE}/targets/{data['target'].pk}/")]
 
 
 def period_actions(data) -> list[str]:
     pk = data["period"].pk
-    return [f"{BASE}/periods/{pk}/lock/", f"{BASE}/periods/{pk}/unlock/", f"{BASE}/periods/{pk}/totals/"]
+    return [f"{BASE}/periods/{pk}/lock/", f"{BASE}/periods/{pk}/unlock/", f"{CSRD}/periods/{pk}/totals/"]
 
 
 # ---------------------------------------------------------------- periods
@@ -147,9 +155,9 @@ def test_period_crud_through_http(tenant_a, people, officer, client_for, in_tena
     assert officer.get(url).status_code == 404
     assert period["id"] not in [p["id"] for p in officer.get(f"{BASE}/periods/").json()["results"]]
     assert in_admin_deleted_filter(client_for(people["admin"], tenant_a), "reportingperiod", period["id"])
-    assert audit_actions(tenant_a, in_tenant, "csrd.reportingperiod", period["id"]) == [
-        ("csrd.period.created", "officer@alpha.example"), ("csrd.period.updated", "officer@alpha.example"),
-        ("csrd.period.updated", "officer@alpha.example"), ("csrd.period.deleted", "officer@alpha.example")]
+    assert audit_actions(tenant_a, in_tenant, "inventory.reportingperiod", period["id"]) == [
+        ("inventory.period.created", "officer@alpha.example"), ("inventory.period.updated", "officer@alpha.example"),
+        ("inventory.period.updated", "officer@alpha.example"), ("inventory.period.deleted", "officer@alpha.example")]
 
 
 def test_period_validation_errors_are_problem_details(tenant_a, officer, in_tenant):
@@ -169,7 +177,7 @@ def test_period_validation_errors_are_problem_details(tenant_a, officer, in_tena
         assert response.status_code == 400 and response.json()["errors"] == errors, change
     with in_tenant(tenant_a):
         assert not ReportingPeriod.all_objects.filter(year=2026).exists()
-        assert not AuditEntry.objects.filter(action="csrd.period.created").exists()
+        assert not AuditEntry.objects.filter(action="inventory.period.created").exists()
 
 
 def test_period_names_are_unique_among_live_periods(inventory, officer):
@@ -179,7 +187,7 @@ def test_period_names_are_unique_among_live_periods(inventory, officer):
     assert duplicate.json()["errors"] == {"name": ["There is already a period with this name."]}
     for kind in ("activities", "instruments", "energy"):  # a period is deleted only when empty
         key = {"activities": "activity", "instruments": "instrument", "energy": "energy"}[kind]
-        assert send(officer, "delete", f"{BASE}/{kind}/{inventory[key].pk}/").status_code == 204
+        assert send(officer, "delete", f"{base_of(kind)}/{kind}/{inventory[key].pk}/").status_code == 204
     assert officer.delete(f"{BASE}/periods/{inventory['period'].pk}/").status_code == 204
     assert send(officer, "post", f"{BASE}/periods/", payload).status_code == 201  # the deleted one is no obstacle
 
@@ -209,9 +217,9 @@ def test_a_locked_period_refuses_every_change_with_409(inventory, tenant_a, peop
                                                        "kind": "supplier", "emission_rate": "0.2"}),
         send(officer, "patch", f"{BASE}/instruments/{inventory['instrument'].pk}/", {"quantity_mwh": "10"}),
         officer.delete(f"{BASE}/instruments/{inventory['instrument'].pk}/"),
-        send(officer, "post", f"{BASE}/energy/", {"period": period.pk, "category": "nuclear", "mwh": "5"}),
-        send(officer, "patch", f"{BASE}/energy/{inventory['energy'].pk}/", {"mwh": "5"}),
-        officer.delete(f"{BASE}/energy/{inventory['energy'].pk}/"),
+        send(officer, "post", f"{CSRD}/energy/", {"period": period.pk, "category": "nuclear", "mwh": "5"}),
+        send(officer, "patch", f"{CSRD}/energy/{inventory['energy'].pk}/", {"mwh": "5"}),
+        officer.delete(f"{CSRD}/energy/{inventory['energy'].pk}/"),
         send(officer, "patch", f"{BASE}/periods/{period.pk}/", {"methodology": "changed"}),
         officer.delete(f"{BASE}/periods/{period.pk}/"),
     ]
@@ -227,8 +235,8 @@ def test_a_locked_period_refuses_every_change_with_409(inventory, tenant_a, peop
     unlocked = client_for(people["admin"], tenant_a).post(f"{BASE}/periods/{period.pk}/unlock/")
     assert unlocked.status_code == 200 and unlocked.json()["status"] == "draft"
     assert send(officer, "patch", f"{BASE}/activities/{activity.pk}/", {"quantity": "1"}).status_code == 200
-    assert audit_actions(tenant_a, in_tenant, "csrd.reportingperiod", period.pk)[-2:] == [
-        ("csrd.period.locked", "officer@alpha.example"), ("csrd.period.unlocked", "admin@alpha.example")]
+    assert audit_actions(tenant_a, in_tenant, "inventory.reportingperiod", period.pk)[-2:] == [
+        ("inventory.period.locked", "officer@alpha.example"), ("inventory.period.unlocked", "admin@alpha.example")]
 
 
 # ---------------------------------------------------------------- activities
@@ -260,22 +268,22 @@ def test_activity_with_a_library_factor_shows_snapshot_reason_and_gases(inventor
     assert officer.get(url).json()["quantity"] == "1318000.123456"
     # 1 318 000.123456 × 0.18296 = 241 141.302587 50976 kg, stored at 6 decimals
     assert officer.get(url).json()["emissions_kg"] == "241141.302588"
-    assert audit_actions(tenant_a, in_tenant, "csrd.activityrecord", activity["id"]) == [
-        ("csrd.activity.created", "officer@alpha.example"), ("csrd.activity.updated", "officer@alpha.example")]
+    assert audit_actions(tenant_a, in_tenant, "inventory.activityrecord", activity["id"]) == [
+        ("inventory.activity.created", "officer@alpha.example"), ("inventory.activity.updated", "officer@alpha.example")]
 
 
 def test_a_deleted_activity_leaves_lists_and_totals_but_stays_restorable(inventory, tenant_a, people, officer,
                                                                          client_for, in_tenant):
     pk, period = inventory["activity"].pk, inventory["period"].pk
-    before = officer.get(f"{BASE}/periods/{period}/totals/").json()["e1_6"]["scope1"]["unrounded"]
+    before = officer.get(f"{CSRD}/periods/{period}/totals/").json()["e1_6"]["scope1"]["unrounded"]
     assert before == "21.9552"  # 120 000 kWh × 0.18296
     assert officer.delete(f"{BASE}/activities/{pk}/").status_code == 204
     assert officer.get(f"{BASE}/activities/{pk}/").status_code == 404
     assert officer.get(f"{BASE}/activities/", {"period": period}).json()["count"] == 0
-    assert officer.get(f"{BASE}/periods/{period}/totals/").json()["e1_6"]["scope1"]["unrounded"] == "0"
+    assert officer.get(f"{CSRD}/periods/{period}/totals/").json()["e1_6"]["scope1"]["unrounded"] == "0"
     assert in_admin_deleted_filter(client_for(people["admin"], tenant_a), "activityrecord", pk)
-    assert audit_actions(tenant_a, in_tenant, "csrd.activityrecord", pk) == [
-        ("csrd.activity.created", "owner@alpha.example"), ("csrd.activity.deleted", "officer@alpha.example")]
+    assert audit_actions(tenant_a, in_tenant, "inventory.activityrecord", pk) == [
+        ("inventory.activity.created", "owner@alpha.example"), ("inventory.activity.deleted", "officer@alpha.example")]
 
 
 def test_activity_with_a_supplier_factor_and_a_get_edit_put_round_trip(inventory, tenant_a, people, officer,
@@ -318,7 +326,7 @@ def test_list_queries_do_not_grow_with_the_rows(inventory, tenant_a, people, off
 
     def queries(resource: str) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert officer.get(f"{BASE}/{resource}/").status_code == 200
+            assert officer.get(f"{base_of(resource)}/{resource}/").status_code == 200
         return len(captured)
 
     before = {resource: queries(resource) for resource in ("activities", "instruments", "energy", "facilities")}
@@ -329,7 +337,7 @@ def test_list_queries_do_not_grow_with_the_rows(inventory, tenant_a, people, off
                 period=inventory["period"], facility=site, scope="1", scope1_type="stationary",
                 description=f"Gas {number}", quantity=D(number + 1), unit="kWh (Gross CV)",
                 factor=desnz("1_100_1004_6_1")), actor=people["officer"])
-            services.energy_save(energy=EnergyConsumption(period=inventory["period"], facility=site,
+            csrd_services.energy_save(energy=EnergyConsumption(period=inventory["period"], facility=site,
                                                           category="nuclear", mwh=D(1)), actor=people["admin"])
             services.instrument_save(instrument=ContractualInstrument(
                 period=inventory["period"], facility=site, kind="rec", quantity_mwh=D(1)), actor=people["officer"])
@@ -399,26 +407,26 @@ def test_activity_validation_errors_name_the_fields(inventory, tenant_a, officer
             assert body["errors"][field] == messages, (change, body)
     with in_tenant(tenant_a):
         assert ActivityRecord.objects.count() == 1  # the fixture's only
-        assert not AuditEntry.objects.filter(action="csrd.activity.created").exclude(
+        assert not AuditEntry.objects.filter(action="inventory.activity.created").exclude(
             object_id=str(inventory["activity"].pk)).exists()
 
 
 # ---------------------------------------------------------------- facilities, instruments, energy, targets
 SIMPLE_RESOURCES = {
-    "facilities": ("csrd.facility", {"name": "Ohio plant", "code": "OH1", "country": "US", "grid_region": "RFCW",
+    "facilities": ("inventory.facility", {"name": "Ohio plant", "code": "OH1", "country": "US", "grid_region": "RFCW",
                                      "consolidation": "equity", "equity_share": "62.5"},
                    {"equity_share": "40"}),
-    "instruments": ("csrd.contractualinstrument", {"kind": "supplier", "supplier": "Buckeye Power",
+    "instruments": ("inventory.contractualinstrument", {"kind": "supplier", "supplier": "Buckeye Power",
                                                    "emission_rate": "0.36200001"}, {"emission_rate": "0.362"}),
     "energy": ("csrd.energyconsumption", {"category": "renewable_self_generated", "description": "Rooftop solar",
                                           "mwh": "96.000001"}, {"mwh": "128"}),
-    "targets": ("csrd.target", {"name": "Value-chain intensity −30 %", "kind": "intensity", "covers_scope3": True,
+    "targets": ("inventory.target", {"name": "Value-chain intensity −30 %", "kind": "intensity", "covers_scope3": True,
                                 "scope2_method": "location", "base_year": 2022, "base_value": "62",
                                 "target_year": 2030, "target_value": "43.4", "science_based": True},
                 {"target_value": "43.45"}),
 }
-AUDIT_LABELS = {"facilities": "csrd.facility", "instruments": "csrd.instrument", "energy": "csrd.energy",
-                "targets": "csrd.target"}
+AUDIT_LABELS = {"facilities": "inventory.facility", "instruments": "inventory.instrument", "energy": "csrd.energy",
+                "targets": "inventory.target"}
 
 
 @pytest.mark.parametrize("resource", SIMPLE_RESOURCES)
@@ -430,19 +438,19 @@ def test_crud_with_an_api_key_writes_audit_entries_and_deletes_softly(resource, 
     with in_tenant(tenant_a):
         _, key = api_key_create(user=people["officer"], name="ERP sync")
     client = client_for(None, tenant_a, HTTP_AUTHORIZATION=f"Api-Key {key}")
-    created = send(client, "post", f"{BASE}/{resource}/", payload)
+    created = send(client, "post", f"{base_of(resource)}/{resource}/", payload)
     assert created.status_code == 201, created.json()
     record = created.json()
     for field, value in payload.items():
         assert record[field] == value, field  # decimals come back exactly as sent
-    url = f"{BASE}/{resource}/{record['id']}/"
+    url = f"{base_of(resource)}/{resource}/{record['id']}/"
     updated = send(client, "patch", url, change)
     assert updated.status_code == 200 and all(updated.json()[k] == v for k, v in change.items())
     assert client.get(url).json()["updated_by"] == "officer@alpha.example"
 
     assert client.delete(url).status_code == 204
     assert client.get(url).status_code == 404
-    assert record["id"] not in [row["id"] for row in client.get(f"{BASE}/{resource}/").json()["results"]]
+    assert record["id"] not in [row["id"] for row in client.get(f"{base_of(resource)}/{resource}/").json()["results"]]
     label = AUDIT_LABELS[resource]
     assert audit_actions(tenant_a, in_tenant, object_type, record["id"]) == [
         (f"{label}.created", "officer@alpha.example"), (f"{label}.updated", "officer@alpha.example"),
@@ -468,7 +476,7 @@ def test_model_rules_come_back_as_field_errors(inventory, officer):
         ("facilities", {"name": "Atlantis", "country": "XX"}, "country", None),
     ]
     for resource, payload, field, message in cases:
-        response = send(officer, "post", f"{BASE}/{resource}/", payload)
+        response = send(officer, "post", f"{base_of(resource)}/{resource}/", payload)
         assert response.status_code == 400 and response["Content-Type"] == PROBLEM, (resource, response.json())
         errors = response.json()["errors"]
         assert field in errors, (resource, errors)
@@ -478,7 +486,7 @@ def test_model_rules_come_back_as_field_errors(inventory, officer):
 
 # ---------------------------------------------------------------- totals
 def test_totals_match_a_hand_calculation(tenant_a, people, officer, client_for, desnz):
-    post = lambda resource, payload: send(officer, "post", f"{BASE}/{resource}/", payload).json()  # noqa: E731
+    post = lambda resource, payload: send(officer, "post", f"{base_of(resource)}/{resource}/", payload).json()  # noqa: E731
     period = post("periods", {"name": "FY2025", "year": 2025, "start": "2025-01-01", "end": "2025-12-31",
                               "net_revenue": "50000000", "high_climate_impact_revenue": "20000000"})["id"]
     other = post("periods", {"name": "FY2024", "year": 2024, "start": "2024-01-01", "end": "2024-12-31"})["id"]
@@ -521,7 +529,7 @@ def test_totals_match_a_hand_calculation(tenant_a, people, officer, client_for, 
                                  "scope2_method": "location", "base_year": 2020, "base_value": "4",
                                  "target_year": 2030, "target_value": "2"})["id"]
 
-    response = client_for(people["accountant"], tenant_a).get(f"{BASE}/periods/{period}/totals/")  # readers may
+    response = client_for(people["accountant"], tenant_a).get(f"{CSRD}/periods/{period}/totals/")  # readers may
     assert response.status_code == 200
     data = response.json()
 
@@ -609,7 +617,7 @@ def test_totals_of_an_empty_period_are_zero_and_ratios_null(tenant_a, people, in
     with in_tenant(tenant_a):
         period = services.period_save(period=ReportingPeriod(
             name="FY2023", year=2023, start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31)), actor=people["owner"])
-    data = officer.get(f"{BASE}/periods/{period.pk}/totals/").json()
+    data = officer.get(f"{CSRD}/periods/{period.pk}/totals/").json()
     zero = {"value": "0.000", "unrounded": "0", "unit": "t CO2e"}
     assert data["e1_6"]["scope1"] == data["e1_6"]["total_market"] == zero
     assert data["e1_6"]["scope1_ets_share"] is None and data["e1_6"]["intensity_location"] is None
@@ -670,18 +678,18 @@ def test_period_data_filters_and_uniform_pagination(inventory, officer):
     other = send(officer, "post", f"{BASE}/periods/", {"name": "FY2024", "year": 2024, "start": "2024-01-01",
                                                         "end": "2024-12-31"}).json()["id"]
     for mwh in ("1", "2", "3"):
-        assert send(officer, "post", f"{BASE}/energy/", {"period": other, "category": "nuclear",
+        assert send(officer, "post", f"{CSRD}/energy/", {"period": other, "category": "nuclear",
                                                           "mwh": mwh}).status_code == 201
-    assert [r["id"] for r in officer.get(f"{BASE}/energy/", {"period": period.pk}).json()["results"]] == [
+    assert [r["id"] for r in officer.get(f"{CSRD}/energy/", {"period": period.pk}).json()["results"]] == [
         inventory["energy"].pk]
-    assert officer.get(f"{BASE}/energy/", {"period": other, "category": "nuclear"}).json()["count"] == 3
+    assert officer.get(f"{CSRD}/energy/", {"period": other, "category": "nuclear"}).json()["count"] == 3
     assert officer.get(f"{BASE}/instruments/", {"period": other}).json()["count"] == 0
     assert officer.get(f"{BASE}/instruments/", {"period": period.pk, "kind": "go"}).json()["count"] == 1
     assert officer.get(f"{BASE}/periods/", {"year": 2024}).json()["count"] == 1
     assert officer.get(f"{BASE}/facilities/", {"q": "lds"}).json()["count"] == 1
     assert officer.get(f"{BASE}/targets/", {"kind": "absolute"}).json()["count"] == 1
 
-    first = officer.get(f"{BASE}/energy/", {"page_size": 2, "ordering": "id"}).json()
+    first = officer.get(f"{CSRD}/energy/", {"page_size": 2, "ordering": "id"}).json()
     assert set(first) == {"count", "next", "previous", "results"}
     assert first["count"] == 4 and len(first["results"]) == 2 and first["previous"] is None
     assert "page=2" in first["next"]
@@ -689,7 +697,7 @@ def test_period_data_filters_and_uniform_pagination(inventory, officer):
     assert len(second["results"]) == 2 and second["next"] is None and second["previous"] is not None
     assert {r["id"] for r in first["results"]}.isdisjoint(r["id"] for r in second["results"])
     for resource in ("periods", "facilities", "activities", "instruments", "energy", "targets"):
-        assert set(officer.get(f"{BASE}/{resource}/").json()) == {"count", "next", "previous", "results"}, resource
+        assert set(officer.get(f"{base_of(resource)}/{resource}/").json()) == {"count", "next", "previous", "results"}, resource
 
 
 # ---------------------------------------------------------------- outsiders and roles
@@ -723,7 +731,7 @@ def test_readers_read_everything_and_write_nothing(inventory, tenant_a, people, 
                 response = send(client, method, url, {})
                 assert response.status_code == 403 and response["Content-Type"] == PROBLEM, (role, method, url)
         pk = inventory["period"].pk
-        assert client.get(f"{BASE}/periods/{pk}/totals/").status_code == 200
+        assert client.get(f"{CSRD}/periods/{pk}/totals/").status_code == 200
         assert client.post(f"{BASE}/periods/{pk}/lock/").status_code == 403
         assert client.post(f"{BASE}/periods/{pk}/unlock/").status_code == 403
     with in_tenant(tenant_a):
@@ -737,7 +745,7 @@ def test_an_api_key_carries_its_users_role(inventory, tenant_a, people, client_f
     reader = client_for(None, tenant_a, HTTP_AUTHORIZATION=f"Api-Key {reader_key}")
     writer = client_for(None, tenant_a, HTTP_AUTHORIZATION=f"Api-Key {officer_key}")
     period = inventory["period"].pk
-    assert reader.get(f"{BASE}/periods/{period}/totals/").status_code == 200
+    assert reader.get(f"{CSRD}/periods/{period}/totals/").status_code == 200
     assert send(reader, "post", f"{BASE}/facilities/", {"name": "X", "country": "GB"}).status_code == 403
     assert writer.post(f"{BASE}/periods/{period}/lock/").status_code == 200
     assert writer.post(f"{BASE}/periods/{period}/unlock/").status_code == 403
@@ -745,14 +753,14 @@ def test_an_api_key_carries_its_users_role(inventory, tenant_a, people, client_f
         _, admin_key = api_key_create(user=people["admin"], name="admin script")
     admin = client_for(None, tenant_a, HTTP_AUTHORIZATION=f"Api-Key {admin_key}")
     assert admin.post(f"{BASE}/periods/{period}/unlock/").status_code == 200
-    assert audit_actions(tenant_a, in_tenant, "csrd.reportingperiod", period)[-2:] == [
-        ("csrd.period.locked", "officer@alpha.example"), ("csrd.period.unlocked", "admin@alpha.example")]
+    assert audit_actions(tenant_a, in_tenant, "inventory.reportingperiod", period)[-2:] == [
+        ("inventory.period.locked", "officer@alpha.example"), ("inventory.period.unlocked", "admin@alpha.example")]
 
 
 def test_records_of_a_soft_deleted_period_or_facility_cannot_be_referenced(inventory, officer):
     facility = send(officer, "post", f"{BASE}/facilities/", {"name": "Closed site", "country": "GB"}).json()["id"]
     assert officer.delete(f"{BASE}/facilities/{facility}/").status_code == 204
-    response = send(officer, "post", f"{BASE}/energy/", {"period": inventory["period"].pk, "facility": facility,
+    response = send(officer, "post", f"{CSRD}/energy/", {"period": inventory["period"].pk, "facility": facility,
                                                           "category": "nuclear", "mwh": "1"})
     assert response.status_code == 400 and "facility" in response.json()["errors"]
 
@@ -765,16 +773,18 @@ def test_openapi_schema_documents_the_csrd_api_without_warnings(tenant_a, office
     from drf_spectacular.validation import validate_schema
 
     GENERATOR_STATS.reset()
-    schema = SchemaGenerator(patterns=[path("api/v1/csrd/", include("regimes.csrd.api_urls"))]).get_schema(
+    schema = SchemaGenerator(patterns=[path("api/v1/inventory/", include("regimes.inventory.api_urls")),
+                                       path("api/v1/csrd/", include("regimes.csrd.api_urls"))]).get_schema(
         request=None, public=True)
     assert not GENERATOR_STATS, "drf-spectacular warned about the CSRD API (run manage.py spectacular --fail-on-warn)"
     validate_schema(schema)
     served = officer.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     for resource in ("periods", "facilities", "activities", "instruments", "energy", "targets"):
-        assert f"/api/v1/csrd/{resource}/" in served["paths"] and f"/api/v1/csrd/{resource}/{{id}}/" in served["paths"]
-    for action in ("lock", "unlock", "totals"):
-        assert f"/api/v1/csrd/periods/{{id}}/{action}/" in served["paths"]
-    totals = served["paths"]["/api/v1/csrd/periods/{id}/totals/"]["get"]
+        base = base_of(resource)
+        assert f"{base}/{resource}/" in served["paths"] and f"{base}/{resource}/{{id}}/" in served["paths"]
+    for action in ("lock", "unlock"):
+        assert f"{BASE}/periods/{{id}}/{action}/" in served["paths"]
+    totals = served["paths"][f"{CSRD}/periods/{{id}}/totals/"]["get"]
     assert totals["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/PeriodTotals")
     quantity = served["components"]["schemas"]["Activity"]["properties"]["quantity"]
     assert quantity["type"] == "string" and quantity["format"] == "decimal"

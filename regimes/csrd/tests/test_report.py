@@ -8,8 +8,8 @@ from django.conf import settings
 from django_tenants.utils import tenant_context
 from lxml import etree
 
-from regimes.csrd.calculations import quantize
-from regimes.csrd.models import ReportingPeriod
+from regimes.inventory.calculations import quantize
+from regimes.inventory.models import ReportingPeriod
 from regimes.csrd.report import disclosure_for
 from regimes.csrd.selectors import period_figures
 from reports.services import report_request, report_run
@@ -64,7 +64,7 @@ def test_a_period_without_revenue_fails_with_a_message_a_person_can_act_on(demo_
 
     import datetime as dt
 
-    from regimes.csrd import services
+    from regimes.inventory import services
 
     owner = get_user_model().objects.get(email=settings.DEMO_OWNER_EMAIL)
     with tenant_context(demo_tenant):

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from factortrace.audit.models import AuditEntry
 from factortrace.audit.services import audited_restore
 from factors.models import EmissionFactor
-from regimes.csrd import services
-from regimes.csrd.models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod
+from regimes.csrd import services as csrd_services
+from regimes.csrd.models import EnergyConsumption
+from regimes.inventory import services
+from regimes.inventory.models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod
 from regimes.csrd.selectors import period_figures
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ def test_activity_with_a_library_factor_is_calculated_and_snapshotted(setup):
     snap = activity.factor_snapshot
     assert (snap["value"], snap["unit"], snap["source_code"], snap["external_id"]) == \
         ("0.1829", "kWh (Gross CV)", "desnz-2024", "1_100_1004_6_1")
-    assert AuditEntry.objects.filter(action="csrd.activity.created", object_id=str(activity.pk)).exists()
+    assert AuditEntry.objects.filter(action="inventory.activity.created", object_id=str(activity.pk)).exists()
 
 
 def test_scope2_electricity_resolves_the_grid_factor_of_the_facility_region(setup):
@@ -105,7 +107,7 @@ def test_a_locked_period_refuses_every_change(setup):
         period=setup["period"], facility=setup["leeds"], scope="2", energy_type="electricity",
         description="Grid", quantity=D("10"), unit="kWh"), actor=setup["actor"])
     services.period_set_status(period=setup["period"], status="locked", actor=setup["actor"])
-    assert AuditEntry.objects.filter(action="csrd.period.locked").exists()
+    assert AuditEntry.objects.filter(action="inventory.period.locked").exists()
     activity.quantity = D("20")
     with pytest.raises(services.PeriodLocked, match="FY2024 is locked"):
         services.activity_save(activity=activity, actor=setup["actor"])
@@ -131,9 +133,9 @@ def test_soft_delete_hides_and_restore_brings_back(setup):
     assert period_figures(setup["period"]).totals.scope2_location_t == 0
     audited_restore(ActivityRecord.all_objects.get(pk=activity.pk), actor=setup["actor"])
     assert period_figures(setup["period"]).totals.scope2_location_t == D("0.20705")
-    actions = list(AuditEntry.objects.filter(object_id=str(activity.pk), object_type="csrd.activityrecord")
+    actions = list(AuditEntry.objects.filter(object_id=str(activity.pk), object_type="inventory.activityrecord")
                    .order_by("sequence").values_list("action", flat=True))
-    assert actions == ["csrd.activity.created", "csrd.activity.deleted", "csrd.activity.restored"]
+    assert actions == ["inventory.activity.created", "inventory.activity.deleted", "inventory.activity.restored"]
 
 
 def test_market_based_uses_the_instruments_of_the_site(setup):
@@ -189,13 +191,12 @@ def test_a_residual_mix_per_mwh_is_converted_to_per_kwh(setup):
 
 
 def test_instruments_and_energy_cannot_leave_or_enter_a_locked_period(setup):
-    from regimes.csrd.models import EnergyConsumption
 
     draft = services.period_save(period=ReportingPeriod(name="FY2025", year=2025, start=dt.date(2025, 1, 1),
                                                         end=dt.date(2025, 12, 31)), actor=setup["actor"])
     go = services.instrument_save(instrument=ContractualInstrument(
         period=setup["period"], facility=setup["leeds"], kind="go", quantity_mwh=D("50")), actor=setup["actor"])
-    gas = services.energy_save(energy=EnergyConsumption(period=setup["period"], category="fossil_natural_gas",
+    gas = csrd_services.energy_save(energy=EnergyConsumption(period=setup["period"], category="fossil_natural_gas",
                                                         mwh=D("10")), actor=setup["actor"])
     services.period_set_status(period=setup["period"], status="locked", actor=setup["actor"])
     go.period = draft
@@ -203,7 +204,7 @@ def test_instruments_and_energy_cannot_leave_or_enter_a_locked_period(setup):
         services.instrument_save(instrument=go, actor=setup["actor"])
     gas.period = draft
     with pytest.raises(services.PeriodLocked):
-        services.energy_save(energy=gas, actor=setup["actor"])
+        csrd_services.energy_save(energy=gas, actor=setup["actor"])
     assert ContractualInstrument.objects.get(pk=go.pk).period_id == setup["period"].pk
 
 

@@ -1,8 +1,8 @@
-"""The CSRD activities importer: GHG inventory lines from CSV or XLSX into one reporting period.
+"""The inventory's activities importer: GHG inventory lines from CSV or XLSX into one reporting period.
 
 Registered with the import framework (:mod:`regimes.base.imports`); the rules are those of the
-activity form and :func:`regimes.csrd.services.activity_save` — the same checks, the same
-factor resolution, the same calculation (:func:`regimes.csrd.calculations.activity_emissions`)
+activity form and :func:`regimes.inventory.services.activity_save` — the same checks, the same
+factor resolution, the same calculation (:func:`regimes.inventory.calculations.activity_emissions`)
 and the same factor snapshot — applied to every row first, then all rows are committed together.
 
 Factors: ``<source code>:<publisher ID>`` (``desnz-2025:1_100_1004_6_1``), ``custom:<id>`` for a
@@ -176,8 +176,8 @@ def _snapshot_choice(factor, reason: str, label: str) -> FactorChoice:
 
 
 class ActivityImporter(Importer):
-    code = "csrd.activities"
-    regime = "csrd"
+    code = "inventory.activities"
+    regime = "inventory"
     title = "GHG inventory activities"
     description = ("Scope 1, 2 and 3 activity data for one reporting period: each row is a quantity at a facility "
                    "with the factor to use (by ID, or resolved from the library). Emissions are calculated and the "
@@ -189,7 +189,7 @@ class ActivityImporter(Importer):
               "quantity", "unit", "factor_id", "custom_factor_id", "factor_snapshot", "factor_reason",
               "emissions_kg", "co2_kg", "ch4_kg", "n2o_kg", "other_kg", "share_pct", "ets_regulated", "data_quality",
               "evidence", "notes")
-    audit_action = "csrd.import.committed"
+    audit_action = "inventory.import.committed"
     sheet_title = "Activities"
 
     # ------------------------------------------------------------ parameters
@@ -491,17 +491,17 @@ class ActivityImporter(Importer):
         return sections
 
     def upload_url(self) -> str | None:
-        return _maybe_reverse("csrd:import")
+        return _maybe_reverse("inventory:import")
 
     def result_links(self, job) -> list[tuple[str, str]]:
         links = []
-        activities = _maybe_reverse("csrd:activities")
+        activities = _maybe_reverse("inventory:activities")
         if activities:
             links.append((f"See the activities of {job.parameters.get('period_name', 'the period')}",
                           f"{activities}?period={job.parameters.get('period', '')}"))
-        dashboard = _maybe_reverse("csrd:dashboard")
+        dashboard = _maybe_reverse("dashboard")
         if dashboard:
-            links.append(("Open the CSRD dashboard", dashboard))
+            links.append(("Open the dashboard", dashboard))
         return links
 
 

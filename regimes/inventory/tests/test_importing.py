@@ -32,12 +32,12 @@ from factortrace.audit.models import AuditEntry
 from factors.models import EmissionFactor
 from regimes.base.imports import MAX_IMPORT_BYTES, get_importer, import_request, import_run, import_template
 from regimes.base.models import ImportJob
-from regimes.csrd import services
-from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod
+from regimes.inventory import services
+from regimes.inventory.models import ActivityRecord, Facility, ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD = "/csrd/import/"
+UPLOAD = "/inventory/import/"
 
 HEADER = ["facility", "scope", "scope1_type", "energy_type", "scope3_category", "description", "quantity", "unit",
           "factor", "factor_keywords", "data_quality", "ets_regulated", "notes"]
@@ -104,7 +104,7 @@ def upload(content: bytes, name: str = "activities.csv", **params) -> SimpleUplo
 
 def run(inv, content: bytes, name: str = "activities.csv", separator: str = "auto", period=None) -> ImportJob:
     """Upload and run the import as the task does (in the tenant's schema); returns the finished job."""
-    job = import_request(importer_code="csrd.activities", uploaded_file=upload(content, name),
+    job = import_request(importer_code="inventory.activities", uploaded_file=upload(content, name),
                          params={"period": (period or inv["fy25"]).pk, "decimal_separator": separator},
                          actor=inv["actor"])
     return import_run(job.pk)
@@ -144,7 +144,7 @@ def test_a_us_csv_is_validated_calculated_and_committed_with_one_audit_entry(inv
         after_rows, after_audit = counts()
         assert after_rows == before_rows + 4 and after_audit == before_audit + 1
         entry = AuditEntry.objects.order_by("-sequence").first()
-        assert entry.action == "csrd.import.committed" and entry.actor_email == "officer@alpha.example"
+        assert entry.action == "inventory.import.committed" and entry.actor_email == "officer@alpha.example"
         assert entry.object_type == "regimes_base.importjob" and entry.object_id == str(job.pk)
         assert entry.after["job"] == str(job.uuid) and entry.after["sha256"] == job.sha256
         assert entry.after["rows"] == 4 and entry.after["period"] == {"id": inventory["fy25"].pk, "name": "FY2025"}
@@ -225,7 +225,7 @@ def test_an_xlsx_workbook_imports_with_typed_cells(inventory, in_tenant):
 def test_the_downloadable_templates_import_as_they_are(inventory, in_tenant, fmt):
     """The example rows use the demo's facility codes (LDS, OH1): a template is a working sample."""
     with in_tenant(inventory["tenant"]):
-        template = import_template(get_importer("csrd.activities"), fmt)
+        template = import_template(get_importer("inventory.activities"), fmt)
         job = run(inventory, template.content, template.file_name)
         assert job.status == "succeeded", (job.error, job.errors_preview)
         assert job.imported_rows == 4
@@ -339,12 +339,12 @@ def test_an_empty_file_and_a_file_over_the_limit_are_refused_before_anything_is_
     with in_tenant(inventory["tenant"]):
         jobs = ImportJob.objects.count()
         with pytest.raises(ValidationError) as empty:
-            import_request(importer_code="csrd.activities", uploaded_file=upload(b""),
+            import_request(importer_code="inventory.activities", uploaded_file=upload(b""),
                            params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
         assert empty.value.message_dict == {"file": ["The file is empty."]}
         big = SimpleUploadedFile("big.csv", b"x" * (50 * 1024 * 1024))
         with pytest.raises(ValidationError) as too_big:
-            import_request(importer_code="csrd.activities", uploaded_file=big,
+            import_request(importer_code="inventory.activities", uploaded_file=big,
                            params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
         message = too_big.value.message_dict["file"][0]
         assert "50.0 MB" in message and f"the limit is {MAX_IMPORT_BYTES // 2**20} MB" in message
@@ -356,11 +356,11 @@ def test_an_empty_file_and_a_file_over_the_limit_are_refused_before_anything_is_
 def test_a_locked_period_is_refused_at_upload_and_at_commit(inventory, in_tenant):
     with in_tenant(inventory["tenant"]):
         with pytest.raises(ValidationError) as info:
-            import_request(importer_code="csrd.activities", uploaded_file=upload(csv_bytes(GAS)),
+            import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS)),
                            params={"period": inventory["fy24"].pk}, actor=inventory["actor"])
         assert info.value.message_dict["period"] == ["FY2024 is locked; unlock it before importing into it."]
         # Locked after the upload, before the worker ran: the job fails and writes nothing.
-        job = import_request(importer_code="csrd.activities", uploaded_file=upload(csv_bytes(GAS)),
+        job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS)),
                              params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
         services.period_set_status(period=inventory["fy25"], status="locked", actor=inventory["actor"])
         before = counts()
@@ -369,7 +369,7 @@ def test_a_locked_period_is_refused_at_upload_and_at_commit(inventory, in_tenant
 
 
 def test_a_period_locked_while_the_file_is_checked_stops_the_commit(inventory, in_tenant):
-    importer = get_importer("csrd.activities")
+    importer = get_importer("inventory.activities")
     original = importer.parse_row
 
     def lock_midway(row, ctx):
@@ -379,7 +379,7 @@ def test_a_period_locked_while_the_file_is_checked_stops_the_commit(inventory, i
 
     with in_tenant(inventory["tenant"]):
         before = counts()
-        job = import_request(importer_code="csrd.activities", uploaded_file=upload(csv_bytes(GAS, FLIGHTS)),
+        job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS, FLIGHTS)),
                              params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
         with mock.patch.object(importer, "parse_row", lock_midway):
             job = import_run(job.pk)
@@ -424,7 +424,7 @@ def test_running_a_finished_job_again_changes_nothing(inventory, in_tenant):
 
 def test_a_job_interrupted_mid_run_starts_over_and_commits_once(inventory, in_tenant):
     with in_tenant(inventory["tenant"]):
-        job = import_request(importer_code="csrd.activities", uploaded_file=upload(csv_bytes(GAS, FLIGHTS)),
+        job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS, FLIGHTS)),
                              params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
         # As a worker killed while validating leaves it: running, one attempt, progress part-way.
         ImportJob.objects.filter(pk=job.pk).update(status="validating", attempts=1, progress=40)
@@ -434,10 +434,10 @@ def test_a_job_interrupted_mid_run_starts_over_and_commits_once(inventory, in_te
 
 
 def test_a_database_error_during_the_commit_writes_nothing_and_the_retry_succeeds(inventory, in_tenant):
-    importer = get_importer("csrd.activities")
+    importer = get_importer("inventory.activities")
     with in_tenant(inventory["tenant"]):
         before = counts()
-        job = import_request(importer_code="csrd.activities", uploaded_file=upload(csv_bytes(GAS, FLIGHTS)),
+        job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS, FLIGHTS)),
                              params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
         with mock.patch.object(type(importer), "audit_details", side_effect=OperationalError("connection lost")):
             with pytest.raises(OperationalError):
@@ -450,7 +450,7 @@ def test_a_database_error_during_the_commit_writes_nothing_and_the_retry_succeed
 
 def test_a_changed_stored_file_is_refused(inventory, in_tenant):
     with in_tenant(inventory["tenant"]):
-        job = import_request(importer_code="csrd.activities", uploaded_file=upload(csv_bytes(GAS)),
+        job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS)),
                              params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
         (Path(settings.MEDIA_ROOT) / job.file.name).write_bytes(csv_bytes(GAS, GAS))
         job = import_run(job.pk)
@@ -462,33 +462,33 @@ def test_the_upload_is_stored_under_the_schema_with_its_sha256(inventory, in_ten
 
     content = csv_bytes(GAS)
     with in_tenant(inventory["tenant"]):
-        job = import_request(importer_code="csrd.activities", uploaded_file=upload(content, "My file.CSV"),
+        job = import_request(importer_code="inventory.activities", uploaded_file=upload(content, "My file.CSV"),
                              params={"period": str(inventory["fy25"].pk), "decimal_separator": ","},
                              actor=inventory["actor"])
     assert job.file.name == f"alpha/imports/{job.uuid}.csv" and job.original_name == "My file.CSV"
     assert (Path(settings.MEDIA_ROOT) / job.file.name).read_bytes() == content
     assert job.sha256 == hashlib.sha256(content).hexdigest() and job.size == len(content)
     assert job.parameters == {"period": inventory["fy25"].pk, "period_name": "FY2025", "decimal_separator": ","}
-    assert (job.status, job.kind, job.regime) == ("queued", "csrd.activities", "csrd")
+    assert (job.status, job.kind, job.regime) == ("queued", "inventory.activities", "inventory")
 
 
 def test_the_task_is_queued_after_commit_in_the_tenants_schema(inventory, in_tenant,
                                                                django_capture_on_commit_callbacks):
     with in_tenant(inventory["tenant"]), mock.patch("regimes.base.tasks.run_import.apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=True):
-            job = import_request(importer_code="csrd.activities", uploaded_file=upload(csv_bytes(GAS)),
+            job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS)),
                                  params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
     apply_async.assert_called_once_with(args=(job.pk,), kwargs={}, headers={"_schema_name": "alpha"})
 
 
 # ---------------------------------------------------------------- the upload page
 def test_the_upload_page_shows_the_form_templates_and_column_guide(inventory, people, client_for):
-    assert reverse("csrd:import") == UPLOAD
+    assert reverse("inventory:import") == UPLOAD
     page = client_for(people["officer"], inventory["tenant"]).get(UPLOAD)
     assert page.status_code == 200
     html = page.content.decode()
     assert 'enctype="multipart/form-data"' in html and 'name="period"' in html and "FY2024 (locked)" in html
-    assert "/imports/template/csrd.activities.xlsx" in html and "/imports/template/csrd.activities.csv" in html
+    assert "/imports/template/inventory.activities.xlsx" in html and "/imports/template/inventory.activities.csv" in html
     assert "<code>scope3_category</code>" in html and "No imports yet" in html
 
 
@@ -505,7 +505,7 @@ def test_uploading_from_the_page_redirects_to_the_job(inventory, people, client_
         import_run(job.pk)
     page = client.get(response.url).content.decode()
     assert 'data-testid="imported-rows">2<' in page and "See the activities of FY2025" in page
-    assert 'href="/csrd/activities/?period=' in page
+    assert 'href="/inventory/activities/?period=' in page
 
 
 def test_the_page_shows_upload_problems_next_to_the_fields(inventory, people, client_for, in_tenant):
@@ -578,7 +578,7 @@ def test_a_real_worker_imports_an_uploaded_file(celery_worker, tenancy, factor_l
 
     def request(period_id):
         with tenant_context(tenant):
-            return import_request(importer_code="csrd.activities",
+            return import_request(importer_code="inventory.activities",
                                   uploaded_file=upload(csv_bytes(dict(GAS, facility="WTS"),
                                                                  dict(FLIGHTS, facility="WTS"))),
                                   params={"period": period_id}, actor=owner)  # commits, then the task is queued
@@ -606,7 +606,7 @@ def test_a_real_worker_imports_an_uploaded_file(celery_worker, tenancy, factor_l
             with tenant_context(tenant):
                 records = ActivityRecord.objects.filter(import_job_id=job.pk)
                 assert records.count() == 2 and sum(r.emissions_kg for r in records) == D("22870") + D("4590.24")
-                assert AuditEntry.objects.filter(action="csrd.import.committed", object_id=str(job.pk)).count() == 1
+                assert AuditEntry.objects.filter(action="inventory.import.committed", object_id=str(job.pk)).count() == 1
         finally:
             committed(clean_up, period_id)
 
@@ -620,8 +620,8 @@ def test_the_same_file_is_not_imported_twice_while_its_rows_exist(tenant_a, peop
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from regimes.base.imports import import_request, import_run
-    from regimes.csrd import services
-    from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod
+    from regimes.inventory import services
+    from regimes.inventory.models import ActivityRecord, Facility, ReportingPeriod
 
     content = (b"facility,scope,energy_type,description,quantity,unit\n"
                b"DUP,2,electricity,Grid,1000,kWh\n")
@@ -632,14 +632,14 @@ def test_the_same_file_is_not_imported_twice_while_its_rows_exist(tenant_a, peop
                                       actor=owner)
         services.facility_save(facility=Facility(name="Dup site", code="DUP", country="GB"), actor=owner)
         params = {"period": period.pk, "decimal_separator": "auto"}
-        job = import_request(importer_code="csrd.activities", uploaded_file=SimpleUploadedFile("a.csv", content),
+        job = import_request(importer_code="inventory.activities", uploaded_file=SimpleUploadedFile("a.csv", content),
                              params=params, actor=owner)
         assert import_run(job.pk).status == "succeeded"
         with pytest.raises(ValidationError, match="already imported"):
-            import_request(importer_code="csrd.activities", uploaded_file=SimpleUploadedFile("b.csv", content),
+            import_request(importer_code="inventory.activities", uploaded_file=SimpleUploadedFile("b.csv", content),
                            params=params, actor=owner)
         for activity in ActivityRecord.objects.filter(import_job=job):
             services.activity_delete(activity=activity, actor=owner)
-        again = import_request(importer_code="csrd.activities", uploaded_file=SimpleUploadedFile("c.csv", content),
+        again = import_request(importer_code="inventory.activities", uploaded_file=SimpleUploadedFile("c.csv", content),
                                params=params, actor=owner)
         assert again.pk != job.pk

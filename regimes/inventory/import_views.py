@@ -1,7 +1,7 @@
-"""The CSRD import page: upload an activities file into a reporting period.
+"""The inventory's import page: upload an activities file into a reporting period.
 
 The form handling, the job page, the error file and the templates are the shared ones of
-``regimes.base`` (namespace ``imports``); this page adds the CSRD context around them.
+``regimes.base`` (namespace ``imports``); this page adds the inventory's context around them.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .models import Facility, ReportingPeriod
 
 
 @require_cap(Cap.EDIT)
-def csrd_import(request: HttpRequest) -> HttpResponse:
+def activity_import(request: HttpRequest) -> HttpResponse:
     importer = get_importer(ActivityImporter.code)
     periods = ReportingPeriod.objects.all()
     chosen = periods.filter(pk=request.GET.get("period")).first() if request.GET.get("period", "").isdigit() else None
@@ -29,7 +29,7 @@ def csrd_import(request: HttpRequest) -> HttpResponse:
     if job is not None:
         messages.success(request, f"{job.original_name} was uploaded; every row is being checked.")
         return redirect("imports:detail", uuid=job.uuid)
-    return render(request, "csrd/import.html", {
+    return render(request, "inventory/import.html", {
         "importer": importer, "form": form,
         "has_periods": periods.exists(),
         "has_open_period": periods.filter(status=ReportingPeriod.Status.DRAFT).exists(),

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class InventoryConfig(AppConfig):
+    """The shared GHG inventory: not a regime (it registers none), the data every regime reads."""
+
+    name = "regimes.inventory"
+    label = "inventory"
+    verbose_name = "GHG inventory"
+
+    def ready(self):
+        from . import services  # noqa: F401 — registers the inventory's record writers

@@ -1,0 +1,281 @@
+"""Screens of the shared GHG inventory (/inventory/). Reads through selectors, writes through
+services; every view declares its capability (VIEW to read, EDIT to change, MANAGE to unlock a
+period)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from factortrace.core.tenancy import has_cap, require_cap
+from factortrace.core.units import UnitError, parse_unit
+from factors.models import EmissionFactor
+from regimes.base import writers
+from regimes.base.crud import ServiceDeleteView, ServiceFormView
+from tenants.roles import Cap
+
+from . import services
+from .calculations import ZERO
+from .filters import ActivityFilter
+from .forms import ActivityForm, FacilityForm, InstrumentForm, PeriodForm, TargetForm
+from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target
+from .selectors import period_figures, targets_with_progress
+
+
+def selected_period(request) -> ReportingPeriod | None:
+    """The period chosen with ``?period=<id>`` (the period picker), else the latest."""
+    periods = ReportingPeriod.objects.all()
+    wanted = request.GET.get("period")
+    if wanted and wanted.isdigit():
+        return periods.filter(pk=int(wanted)).first() or periods.first()
+    return periods.first()
+
+
+# ---------------------------------------------------------------- shared screens
+class InventoryFormView(ServiceFormView):
+    save_service = staticmethod(lambda instance, actor, form: writers.record_save(instance, actor))
+
+
+class InventoryDeleteView(ServiceDeleteView):
+    delete_service = staticmethod(writers.record_delete)
+
+
+# ---------------------------------------------------------------- activities
+@require_cap(Cap.VIEW)
+def activity_list(request):
+    queryset = ActivityRecord.objects.select_related("facility", "period")
+    data = request.GET.copy()
+    if "period" not in data and (period := ReportingPeriod.objects.first()) is not None:
+        data["period"] = str(period.pk)
+    activity_filter = ActivityFilter(data, queryset=queryset, request=request)
+    records = activity_filter.qs
+    total_kg = records.aggregate(kg=Sum("emissions_kg"))["kg"] or ZERO
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    context = {"filter": activity_filter, "page": page, "total_t": total_kg / 1000, "count": page.paginator.count,
+               "section": "activities", "query": data.urlencode()}
+    template = "inventory/_activity_table.html" if request.htmx and request.htmx.target == "activity-table" \
+        else "inventory/activities.html"
+    return render(request, template, context)
+
+
+def _save_activity(activity, actor, form):
+    choice = form.cleaned_data.get("factor_choice") or ""
+    keywords = form.cleaned_data.get("factor_keywords") or ""
+    if choice:
+        kind, _, pk = choice.partition(":")
+        if kind == "lib" and pk.isdigit():
+            activity.factor = get_object_or_404(EmissionFactor, pk=int(pk))
+            activity.custom_factor = None
+        elif kind == "custom" and pk.isdigit():
+            from factors.custom.models import CustomFactor  # noqa: PLC0415
+
+            activity.custom_factor = get_object_or_404(CustomFactor, pk=int(pk))
+            activity.factor = None
+        activity.factor_reason = form.data.get("factor_reason", "")[:1000] or "Chosen by the user from the candidates"
+    elif keywords:
+        activity.factor = activity.custom_factor = None  # resolve anew from the keywords
+    return services.activity_save(activity=activity, actor=actor, keywords=keywords)
+
+
+class ActivityFormView(ServiceFormView):
+    model = ActivityRecord
+    form_class = ActivityForm
+    template_name = "inventory/activity_form.html"
+    success_url_name = "inventory:activities"
+    title_create = "New activity"
+    title_edit = "Edit activity"
+    save_service = _save_activity
+
+    def new_instance(self):
+        period = ReportingPeriod.objects.filter(status=ReportingPeriod.Status.DRAFT).first()
+        return ActivityRecord(period=period)
+
+    def get_success_url(self, instance=None):
+        url = reverse("inventory:activities")
+        return f"{url}?period={instance.period_id}" if instance is not None and instance.period_id else url
+
+
+class ActivityDeleteView(InventoryDeleteView):
+    model = ActivityRecord
+    success_url_name = "inventory:activities"
+
+
+def _int(value) -> int:
+    return int(value) if value and str(value).isdigit() else 0
+
+
+@require_cap(Cap.VIEW)
+def activity_evidence(request, pk: int):
+    """Download an activity's evidence file (members only; the file lives under the schema)."""
+    from django.db import connection  # noqa: PLC0415
+    from django.http import FileResponse, Http404  # noqa: PLC0415
+
+    activity = get_object_or_404(ActivityRecord, pk=pk)
+    name = activity.evidence.name if activity.evidence else ""
+    if not name or not name.startswith(f"{connection.schema_name}/"):
+        raise Http404("No evidence")
+    return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1])
+
+
+@require_cap(Cap.EDIT)
+def factor_candidates(request):
+    """htmx partial: the resolution's choice and the other candidates for the form's inputs."""
+    from factors.services import grid_electricity_factor, resolve_factor  # noqa: PLC0415
+
+    params = request.GET
+    unit = (params.get("unit") or "").strip()
+    problem, resolution = None, None
+    facility = Facility.objects.filter(pk=_int(params.get("facility"))).first()
+    period = ReportingPeriod.objects.filter(pk=_int(params.get("period"))).first()
+    scope = params.get("scope") or ""
+    try:
+        if not unit:
+            raise UnitError("Enter the unit first.")
+        parse_unit(unit)
+        if scope == "2" and params.get("energy_type") == "electricity":
+            if facility is None:
+                raise ValueError("Choose the facility: Scope 2 electricity uses its grid region.")
+            resolution = grid_electricity_factor(region=facility.electricity_region, year=period.year if period else None)
+        else:
+            keywords = (params.get("factor_keywords") or params.get("description") or "").strip()
+            if not keywords:
+                raise ValueError("Type a few keywords (or a description) to find factors.")
+            resolution = resolve_factor(keywords=keywords, unit=unit, region=facility.country if facility else "",
+                                        year=period.year if period else None, scope=scope)
+    except (UnitError, ValueError) as exc:
+        problem = str(exc)
+    candidates = resolution.candidates[:8] if resolution else []
+    return render(request, "inventory/_factor_candidates.html", {
+        "problem": problem, "resolution": resolution, "candidates": candidates})
+
+
+@require_cap(Cap.EDIT)
+@require_POST
+def activity_validate(request):
+    """htmx inline validation: the form's errors without saving."""
+    form = ActivityForm(request.POST, request.FILES)
+    form.is_valid()
+    instance = form.instance
+    if not form.errors and instance.used_factor is None and not form.cleaned_data.get("factor_keywords") \
+            and not form.cleaned_data.get("factor_choice") and not (instance.scope == "2"
+                                                                     and instance.energy_type == "electricity"):
+        form.add_error("factor_keywords", "Type keywords to find a factor, or pick one of the candidates.")
+    return render(request, "inventory/_form_errors.html", {"form": form})
+
+
+# ---------------------------------------------------------------- periods
+@require_cap(Cap.VIEW)
+def period_list(request):
+    rows = []
+    for period in ReportingPeriod.objects.all():
+        totals = period_figures(period).totals
+        rows.append((period, totals))
+    return render(request, "inventory/periods.html", {"rows": rows, "section": "periods",
+                                                 "can_unlock": has_cap(request, Cap.MANAGE)})
+
+
+class PeriodFormView(InventoryFormView):
+    model = ReportingPeriod
+    form_class = PeriodForm
+    success_url_name = "inventory:periods"
+    title_create = "New reporting period"
+    title_edit = "Edit reporting period"
+
+
+class PeriodDeleteView(InventoryDeleteView):
+    model = ReportingPeriod
+    success_url_name = "inventory:periods"
+
+
+@require_cap(Cap.EDIT)
+@require_POST
+def period_lock(request, pk: int):
+    period = get_object_or_404(ReportingPeriod, pk=pk)
+    services.period_set_status(period=period, status=ReportingPeriod.Status.LOCKED, actor=request.user)
+    messages.success(request, f"{period.name} is locked: its data can no longer change.")
+    return redirect("inventory:periods")
+
+
+@require_cap(Cap.MANAGE)
+@require_POST
+def period_unlock(request, pk: int):
+    period = get_object_or_404(ReportingPeriod, pk=pk)
+    services.period_set_status(period=period, status=ReportingPeriod.Status.DRAFT, actor=request.user)
+    messages.warning(request, f"{period.name} is unlocked; reports already generated keep their figures.")
+    return redirect("inventory:periods")
+
+
+# ---------------------------------------------------------------- facilities
+@require_cap(Cap.VIEW)
+def facility_list(request):
+    facilities = Facility.objects.all()
+    emissions = {r["facility"]: r["kg"] for r in ActivityRecord.objects.values("facility")
+                 .annotate(kg=Sum("emissions_kg")).order_by()}
+    return render(request, "inventory/facilities.html", {
+        "rows": [(f, (emissions.get(f.pk) or ZERO) / 1000) for f in facilities], "section": "facilities"})
+
+
+class FacilityFormView(InventoryFormView):
+    model = Facility
+    form_class = FacilityForm
+    success_url_name = "inventory:facilities"
+    title_create = "New facility"
+    title_edit = "Edit facility"
+
+
+class FacilityDeleteView(InventoryDeleteView):
+    model = Facility
+    success_url_name = "inventory:facilities"
+
+
+# ---------------------------------------------------------------- instruments
+@require_cap(Cap.VIEW)
+def instrument_list(request):
+    period = selected_period(request)
+    sites = period_figures(period).scope2_sites if period else ()
+    return render(request, "inventory/instruments.html", {
+        "period": period, "periods": ReportingPeriod.objects.all(), "section": "instruments",
+        "instruments": ContractualInstrument.objects.filter(period=period).select_related("facility") if period else [],
+        "sites": sites})
+
+
+class InstrumentFormView(InventoryFormView):
+    model = ContractualInstrument
+    form_class = InstrumentForm
+    success_url_name = "inventory:instruments"
+    title_create = "New contractual instrument"
+    title_edit = "Edit contractual instrument"
+
+    def new_instance(self):
+        return ContractualInstrument(period=ReportingPeriod.objects.filter(status="draft").first())
+
+
+class InstrumentDeleteView(InventoryDeleteView):
+    model = ContractualInstrument
+    success_url_name = "inventory:instruments"
+
+
+# ---------------------------------------------------------------- targets
+@require_cap(Cap.VIEW)
+def target_list(request):
+    period = selected_period(request)
+    progress = targets_with_progress(period, period_figures(period).totals) if period else \
+        [(t, None) for t in Target.objects.all()]
+    return render(request, "inventory/targets.html", {"period": period, "periods": ReportingPeriod.objects.all(),
+                                                 "rows": progress, "section": "targets"})
+
+
+class TargetFormView(InventoryFormView):
+    model = Target
+    form_class = TargetForm
+    success_url_name = "inventory:targets"
+    title_create = "New target"
+    title_edit = "Edit target"
+
+
+class TargetDeleteView(InventoryDeleteView):
+    model = Target
+    success_url_name = "inventory:targets"
