@@ -29,7 +29,7 @@ def tenancy(django_db_setup, django_db_blocker):
 
     from tenants.management.commands.platform_setup import public_tenant_ensure
     from tenants.models import Tenant
-    from tenants.roles import Role
+    from factortrace.core.roles import Role
     from tenants.services import membership_add, plans_ensure, template_schema_ensure, tenant_create
 
     from django.db import connection

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from factortrace.core.tenancy import has_cap, require_cap
 from factortrace.core.units import UnitError
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 from . import selectors
 from .conversions import CBAM_MARKUP_BY_YEAR, cbam_default_with_markup

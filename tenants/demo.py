@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 from regimes.base.registry import regimes
 
 from .models import Membership, Plan, Tenant
-from .roles import Role
+from factortrace.core.roles import Role
 from .services import membership_add, tenant_create
 
 DEMO_PEOPLE = [

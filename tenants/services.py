@@ -20,9 +20,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from factortrace.audit.services import audit_log, ensure_append_only
+from factortrace.core.roles import GRANTABLE_BY, Role
 
 from .models import Domain, Invitation, Membership, Plan, Tenant
-from .roles import GRANTABLE_BY, Role
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 

@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from factortrace.core.tenancy import EXEMPT_VIEW_NAMES, OWN_ACCOUNT_VIEW_PREFIXES
-from tenants.roles import Cap, roles_without
+from factortrace.core.roles import Cap, roles_without
 
 pytestmark = pytest.mark.django_db
 

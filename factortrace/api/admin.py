@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
-from factortrace.core.admin import TenantModelAdmin, tenant_admin
+from factortrace.audit.admin import TenantModelAdmin
+from factortrace.core.admin import tenant_admin
 
 from .keys import api_key_revoke
 from .models import ApiKey

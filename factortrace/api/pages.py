@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
-from tenants.roles import Cap
 
 from .keys import api_key_create, api_key_revoke
 from .models import ApiKey

@@ -1,8 +1,8 @@
 """One permission class for the whole API: the member's role must hold the view's capability."""
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import has_cap, is_tenant_request
-from tenants.roles import Cap
 
 
 class TenantRolePermission(BasePermission):

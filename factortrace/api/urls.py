@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from factortrace.core.tenancy import require_cap
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 from . import views
 

@@ -14,7 +14,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
 from factortrace.audit.services import audited_delete, audited_save
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 
 class TenantScopedMixin:

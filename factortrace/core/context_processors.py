@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from regimes.base.registry import regimes
-from tenants.roles import Cap, role_can
+from .roles import Cap, role_can
 
 from .tenancy import is_tenant_request
 

@@ -14,11 +14,11 @@ Contract (enforced, not just documented):
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from celery.exceptions import Reject
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, get_tenant_model
 from tenant_schemas_celery.task import TenantTask as _SchemaSwitchingTask
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def run_or_fail(task, *, work: Callable[[], str], fail: Callable[[str], None], l
 def for_each_tenant(task) -> int:
     """Queue ``task`` (a TenantTask without arguments) once in every tenant's schema; for beat
     entries, which run in the public schema. Returns the number of tenants."""
-    from tenants.models import Tenant  # noqa: PLC0415
+    Tenant = get_tenant_model()  # by setting: core imports no app above it
 
     schemas = list(Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True))
     for schema in schemas:

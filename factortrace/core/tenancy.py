@@ -22,7 +22,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, JsonResponse
 from django_tenants.utils import get_public_schema_name
 
-from tenants.roles import Cap, role_can
+from .roles import Cap, role_can
 
 # The complete list of tenant-host views reachable without a membership. Keep it short:
 # signing in and out, password reset, e-mail confirmation, the MFA step of sign-in,

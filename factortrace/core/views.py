@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from regimes.base.registry import regimes
-from tenants.roles import Cap
+from .roles import Cap
 
 from .tenancy import require_cap
 

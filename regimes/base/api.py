@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from factortrace.api.viewsets import TenantReadOnlyViewSet, TenantScopedMixin
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 from . import imports
 from .imports import DECIMAL_SEPARATORS, MAX_IMPORT_BYTES, UnknownImporter, get_importer, import_request

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.generic import FormView, View
 
 from factortrace.core.tenancy import CapRequiredMixin
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 
 def apply_errors(form, exc: ValidationError) -> None:

@@ -28,7 +28,7 @@ What every importer gets for free, so files are refused the same way everywhere:
   whose cell count differs from the header are refused (a delimiter inside an unquoted value);
 - numbers in EU or US format through :func:`factortrace.core.numbers.parse_decimal` with the
   job's decimal separator (auto refuses ambiguous cells, naming row and column);
-- the error file is formula-safe (:func:`reports.renderers.safe_cell`).
+- the error file is formula-safe (:func:`factortrace.core.csvsafe.safe_cell`).
 """
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from factortrace.audit.services import audit_log
+from factortrace.core.csvsafe import safe_cell
 from factortrace.core.numbers import NumberFormatError, parse_decimal
 from factortrace.core.tasks import enqueue_on_commit
 
@@ -1013,8 +1014,6 @@ class ErrorFile:
     HEADER = ["row", "column", "cell", "value", "reason"]
 
     def __init__(self, name: str):
-        from reports.renderers import safe_cell  # noqa: PLC0415
-
         self._safe = safe_cell
         self.name = name
         self.count = 0
@@ -1409,8 +1408,6 @@ def import_open_errors(job: ImportJob):
 # ---------------------------------------------------------------- templates
 def template_csv(importer: Importer) -> bytes:
     """The CSV template: the column guide as '#' lines (skipped on import), the header, example rows."""
-    from reports.renderers import safe_cell  # noqa: PLC0415
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     lines = [f"# {importer.title} — FactorTrace import template. Lines starting with # are ignored.",
@@ -1436,8 +1433,6 @@ def template_xlsx(importer: Importer) -> bytes:
     from openpyxl import Workbook  # noqa: PLC0415
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
     from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
-
-    from reports.renderers import safe_cell  # noqa: PLC0415
 
     workbook = Workbook()
     sheet = workbook.active

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from factortrace.core.tenancy import require_cap
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 from . import imports
 from .imports import DECIMAL_SEPARATORS, MAX_IMPORT_BYTES, Importer, UnknownImporter, get_importer, import_request

@@ -3,7 +3,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from factortrace.core.admin import TenantModelAdmin, tenant_admin
+from factortrace.audit.admin import TenantModelAdmin
+from factortrace.core.admin import tenant_admin
 
 from . import services
 from .models import ActivityRecord, ContractualInstrument, EnergyConsumption, Facility, ReportingPeriod, Target

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.utils import json
 
 from factortrace.api.viewsets import TenantModelViewSet
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 from . import filters, selectors, services
 from .models import (

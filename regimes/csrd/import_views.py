@@ -13,7 +13,7 @@ from factortrace.core.tenancy import require_cap
 from regimes.base.imports import get_importer
 from regimes.base.models import ImportJob
 from regimes.base.views import import_upload
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 from .importing import ActivityImporter
 from .models import Facility, ReportingPeriod

@@ -12,8 +12,9 @@ from decimal import Decimal
 from django import forms
 
 from factortrace.core import charts
+from factortrace.core.csvsafe import csv_bytes
 from reports.registry import BuildContext, OutputFormat, RenderContext, ReportKind, register
-from reports.renderers import csv_bytes, json_bytes, pdf_bytes
+from reports.renderers import json_bytes, pdf_bytes
 
 from .calculations import ZERO, PeriodFigures, TargetProgress, quantize
 from .disclosure import SCOPE3_CATEGORY_NAMES, DisclosureError, E1Disclosure, E1Energy, E1Target, Scope, TargetKind

@@ -16,7 +16,7 @@ from factors.models import EmissionFactor
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
 from reports.models import Report
 from reports.registry import get as report_kind
-from tenants.roles import Cap
+from factortrace.core.roles import Cap
 
 from . import services
 from .calculations import ZERO

@@ -2,10 +2,12 @@
 
 Views ask for a *capability* (``Cap.EDIT``), never for a role list, so adding a role or
 changing what a role may do is one edit here (checked by ``tests/test_tenant_sweep.py``).
+The lowest layer holds them so that every app (audit, api, tenants, factors, reports, the
+regimes) can ask for a capability; ``tenants.models.Membership`` stores the role.
 """
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from django.db import models
 
@@ -18,13 +20,14 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
 
 
-class Cap(str, Enum):
+class Cap(StrEnum):
+    # Add a capability together with the first view that asks for it (there is no billing page
+    # yet, so there is no BILLING: owners and admins would get it anyway).
     VIEW = "view"          # read the tenant's data
     EDIT = "edit"          # create, edit, import, submit
     DOWNLOAD = "download"  # download generated reports and exports
     AUDIT = "audit"        # read the audit trail
     MANAGE = "manage"      # members, invitations, tenant Django admin, settings
-    BILLING = "billing"    # plan and payment
 
 
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
@@ -38,10 +41,6 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
 
 def role_can(role: str | None, cap: Cap) -> bool:
     return role is not None and cap in ROLE_CAPS.get(role, frozenset())
-
-
-def roles_with(cap: Cap) -> list[str]:
-    return [role for role, caps in ROLE_CAPS.items() if cap in caps]
 
 
 def roles_without(cap: Cap) -> list[str]:
