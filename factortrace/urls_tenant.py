@@ -2,15 +2,16 @@
 middleware and declares a capability (tests/test_tenant_sweep.py checks both)."""
 from django.urls import include, path
 
+from factortrace.api import pages as api_pages
 from factortrace.core import views as core_views
 from factortrace.core.admin import tenant_admin
-from factortrace.api import pages as api_pages
+from factortrace.portal import views as portal_views
 from tenants import views as tenant_views
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
-    path("", core_views.dashboard, name="dashboard"),
+    path("", portal_views.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
     path("hop/", tenant_views.hop, name="hop"),
     path("switch/<slug:slug>/", tenant_views.switch, name="switch"),

@@ -104,7 +104,7 @@ def web_server(tenancy, django_db_blocker):
 @pytest.fixture(scope="session")
 def demo_tenant(tenancy, factor_library, django_db_blocker):
     """The demo tenant exactly as `make run` creates it (committed)."""
-    from tenants.demo import demo_ensure
+    from factortrace.portal.demo import demo_ensure
 
     with django_db_blocker.unblock():
         tenant = demo_ensure()

@@ -33,6 +33,7 @@ SHARED_APPS = [
     "factortrace.core",
     "factortrace.accounts",
     "factors",
+    "factortrace.portal",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -90,7 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "factortrace.core.tenancy.MembershipMiddleware",
+    "factortrace.portal.middleware.MembershipMiddleware",
 ]
 
 TEMPLATES = [
@@ -104,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "factortrace.core.context_processors.tenancy",
+                "factortrace.portal.context_processors.tenancy",
             ],
         },
     },

@@ -7,11 +7,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_tenants.utils import tenant_context
 
-from regimes.base.registry import regimes
-
-from .models import Membership, Plan, Tenant
 from factortrace.core.roles import Role
-from .services import membership_add, tenant_create
+from regimes.base.registry import regimes
+from tenants.models import Membership, Plan, Tenant
+from tenants.services import membership_add, tenant_create
 
 DEMO_PEOPLE = [
     ("officer@demo.example", "Olivia Officer", Role.OFFICER),

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from factortrace.portal.demo import demo_ensure
 from tenants.models import Domain, Tenant
 from tenants.services import plans_ensure, template_schema_ensure
 
@@ -40,8 +41,6 @@ class Command(BaseCommand):
         if not options["skip_factors"]:
             self.step("emission factor library", call_command, "load_factors", verbosity=0)
         if options["demo"]:
-            from tenants.demo import demo_ensure  # noqa: PLC0415
-
             self.step("demo tenant and sample data", demo_ensure)
         connection.set_schema_to_public()
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from factortrace.core.roles import Cap, role_can
+from factortrace.core.tenancy import is_tenant_request
 from regimes.base.registry import regimes
-from .roles import Cap, role_can
-
-from .tenancy import is_tenant_request
 
 
 def tenancy(request) -> dict:
