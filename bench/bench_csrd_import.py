@@ -39,7 +39,7 @@ from unittest import mock
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "factortrace.settings.base"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -48,15 +48,17 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
 
 from factors.custom.models import CustomFactor  # noqa: E402
+from factors.custom.services import custom_factor_save  # noqa: E402
 from factors.models import EmissionFactor  # noqa: E402
-from factors.services import custom_factor_save  # noqa: E402
 from regimes.base import imports  # noqa: E402
 from regimes.base.imports import import_request, import_run  # noqa: E402
 from regimes.csrd import services  # noqa: E402
 from regimes.csrd.importing import ActivityImporter  # noqa: E402
 from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod  # noqa: E402
+from reports.services import report_request, report_run  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
 from tenants.services import template_schema_ensure, tenant_create  # noqa: E402
 
@@ -125,8 +127,6 @@ def write_csv(path: Path, rows: int, custom_id: int) -> None:
 
 
 def write_xlsx(csv_path: Path, xlsx_path: Path) -> None:
-    from openpyxl import Workbook
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Activities")
     with csv_path.open(encoding="utf-8", newline="") as handle:
@@ -209,8 +209,6 @@ def copy_baseline(job) -> tuple[float, int]:
 def timed_reports(period_id: int, owner) -> dict:
     """The ESRS E1 PDF (and iXBRL, without Arelle) for the imported inventory, beside the small
     tenant summary PDF as the baseline of WeasyPrint's fixed cost, in the same run."""
-    from reports.services import report_request, report_run  # noqa: PLC0415
-
     ReportingPeriod.objects.filter(pk=period_id).update(net_revenue=Decimal("250000000"))  # E1-6 §53 denominator
     timings = {}
     for label, kind, fmt, params in (("tenant summary PDF (baseline)", "platform.tenant_summary", "pdf", {}),
@@ -291,7 +289,8 @@ def main() -> int:
         print(f"  xlsx            {xlsx[0]:6.2f} s   {args.rows / xlsx[0]:10,.0f} rows/s   ({xlsx[1]:.1f} MB workbook, "
               f"openpyxl read-only; peak RSS {xlsx[2]:.0f} MB)")
     for label, (report_s, size) in report_seconds.items():
-        print(f"  report          {report_s:6.2f} s   {label} of the {args.rows:,}-row inventory ({size / 1024:,.0f} KB)")
+        print(f"  report          {report_s:6.2f} s   {label} of the {args.rows:,}-row inventory "
+              f"({size / 1024:,.0f} KB)")
     checks = [("rows/s", rate >= GOAL_ROWS_PER_S, f">= {GOAL_ROWS_PER_S:,}"),
               ("E1 PDF", report_seconds["ESRS E1 PDF"][0] < 10, "< 10 s"),
               ("ratio", ratio <= GOAL_RATIO, f"<= {GOAL_RATIO:.0f}x COPY"),

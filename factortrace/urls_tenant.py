@@ -2,6 +2,8 @@
 middleware and declares a capability (tests/test_tenant_sweep.py checks both)."""
 from django.urls import include, path
 
+from factors import urls as factors_urls
+from factors.custom import urls as custom_factors_urls
 from factortrace.api import pages as api_pages
 from factortrace.core import views as core_views
 from factortrace.core.admin import tenant_admin
@@ -18,7 +20,8 @@ urlpatterns = [
     path("members/", include("tenants.urls_tenant")),
     path("admin/", tenant_admin.urls),
     path("api/v1/", include("factortrace.api.urls")),
-    path("factors/", include("factors.urls")),
+    # One namespace for the shared library's pages and the tenant's own factors.
+    path("factors/", include((factors_urls.urlpatterns + custom_factors_urls.urlpatterns, "factors"))),
     path("reports/", include("reports.urls")),
     path("imports/", include("regimes.base.urls")),
     path("csrd/", include("regimes.csrd.urls")),

@@ -281,7 +281,7 @@ def test_a_deleted_activity_leaves_lists_and_totals_but_stays_restorable(invento
 def test_activity_with_a_supplier_factor_and_a_get_edit_put_round_trip(inventory, tenant_a, people, officer,
                                                                        in_tenant):
     from factors.custom.models import CustomFactor
-    from factors.services import custom_factor_save
+    from factors.custom.services import custom_factor_save
 
     with in_tenant(tenant_a):
         steel = custom_factor_save(factor=CustomFactor(
