@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from .models import AuditEntry
 
@@ -19,6 +20,4 @@ class AuditFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_object(self, queryset, name, value):
-        from django.db.models import Q  # noqa: PLC0415
-
         return queryset.filter(Q(object_type__icontains=value) | Q(object_id=value) | Q(object_repr__icontains=value))

@@ -11,6 +11,7 @@ Environment variables (all optional in development):
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 
@@ -128,8 +129,6 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def _redis_db(url: str, db: int) -> str:
     """The same server, another database number (cache and broker never share a keyspace)."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit  # noqa: PLC0415
-
     parts = urlsplit(url)
     if parts.scheme == "unix":
         query = dict(parse_qsl(parts.query))
@@ -164,7 +163,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BEAT_SCHEDULE: dict = {}  # filled in factortrace/celery.py
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: downloads go through membership-checked views
@@ -276,7 +274,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
-    f"form-action 'self' http://{BASE_DOMAIN}:* https://{BASE_DOMAIN} http://*.{BASE_DOMAIN}:* https://*.{BASE_DOMAIN}; "
+    f"form-action 'self' http://{BASE_DOMAIN}:* https://{BASE_DOMAIN} "
+    f"http://*.{BASE_DOMAIN}:* https://*.{BASE_DOMAIN}; "
     "base-uri 'self'; object-src 'none'"
 )
 
