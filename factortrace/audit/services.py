@@ -12,9 +12,10 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
@@ -55,7 +56,7 @@ def normalise(value: Any) -> Any:
 def entry_payload(entry: AuditEntry) -> dict:
     return {
         "sequence": entry.sequence,
-        "created_at": entry.created_at.astimezone(dt.timezone.utc).isoformat(),
+        "created_at": entry.created_at.astimezone(dt.UTC).isoformat(),
         "actor_id": entry.actor_id,
         "actor_email": entry.actor_email,
         "action": entry.action,
