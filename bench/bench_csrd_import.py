@@ -84,7 +84,7 @@ def kinds(custom_id: int) -> list[tuple]:
         (18, dict(facility="LDS", scope="1", scope1_type="stationary", description="Natural gas, meter {n}",
                   unit="kWh (Gross CV)", factor="desnz-2025:1_100_1004_6_1", data_quality="measured")),
         (8, dict(facility="OH1", scope="1", scope1_type="stationary", description="Natural gas, boiler house {n}",
-                 unit="mmBtu", factor="epa-hub-2025:t1:natural-gas:mmbtu", data_quality="measured",
+                 unit="mmBtu (Gross CV)", factor="epa-hub-2025:t1:natural-gas:mmbtu", data_quality="measured",
                  ets_regulated="no")),
         (10, dict(facility="Leeds plant", scope="1", scope1_type="mobile", description="Diesel, van {n}",
                   unit="litres", factor_keywords="diesel average biofuel blend", data_quality="measured")),
