@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/v1/", include("factortrace.api.urls")),
     path("factors/", include("factors.urls")),
     path("reports/", include("reports.urls")),
-    path("imports/", include("regimes.base.urls")),
+    path("imports/", include("factortrace.imports.urls")),
     path("csrd/", include("regimes.csrd.urls")),
     path("audit/", include("factortrace.audit.urls")),
     path("account/api-keys/", api_pages.api_keys, name="api_keys"),

@@ -1,7 +1,8 @@
 """Report tasks: thin wrappers around reports.services."""
 from celery import shared_task
 
-from factortrace.core.tasks import INFRASTRUCTURE_ERRORS, TenantTask, for_each_tenant, run_or_fail
+from factortrace.core.runs import run_task
+from factortrace.core.tasks import INFRASTRUCTURE_ERRORS, TenantTask, for_each_tenant
 
 from . import services
 
@@ -9,8 +10,8 @@ from . import services
 @shared_task(name="reports.render", base=TenantTask, bind=True, autoretry_for=INFRASTRUCTURE_ERRORS,
              retry_backoff=5, max_retries=3)
 def render_report(self, report_id: int) -> str:
-    return run_or_fail(self, work=lambda: services.report_run(report_id).status,
-                       fail=lambda reason: services.report_fail(report_id, reason), label=f"report {report_id}")
+    return run_task(self, work=lambda: services.report_run(report_id).status,
+                    fail=lambda reason: services.report_fail(report_id, reason), label=f"report {report_id}")
 
 
 @shared_task(name="reports.fail_stale", base=TenantTask)

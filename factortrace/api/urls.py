@@ -14,6 +14,6 @@ urlpatterns = [
     path("redoc/", require_cap(Cap.VIEW)(SpectacularRedocView.as_view(url_name="api_schema")), name="api_redoc"),
     path("me/", views.MeView.as_view(), name="api_me"),
     path("factors/", include("factors.api_urls")),
-    path("imports/", include("regimes.base.api_urls")),
+    path("imports/", include("factortrace.imports.api_urls")),
     path("csrd/", include("regimes.csrd.api_urls")),
 ]

@@ -59,6 +59,7 @@ TENANT_APPS = [
     "factortrace.api",
     "factors.custom",
     "reports",
+    "factortrace.imports",
     "regimes.base",
     "regimes.csrd",
 ]

@@ -1,6 +1,6 @@
 """Reading import files, without the database: encodings, delimiters, headers, cells, formulas,
 XLSX, and the COPY spool. The importer's columns here are a toy spec; the CSRD importer's own
-rules are tested in regimes/csrd/tests/test_importing.py."""
+rules are tested in regimes/csrd/tests/test_importing.py; the whole flow in test_services.py."""
 from __future__ import annotations
 
 import io
@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from regimes.base.imports import (
+from factortrace.imports import (
     Column,
     ImportFileError,
     JsonText,
