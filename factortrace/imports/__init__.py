@@ -8,7 +8,9 @@ The modules, along the flow of a file:
     contract         Importer (what an app implements), Column, ImportFileError, RowError
     registry         register(), importers(), get_importer(); discovers ``<app>/importing.py``
     rows             cells and rows: formula check, Row and its typed accessors, the header
-    readers          open_table(): CSV and XLSX, streamed
+    limits           Limits: what a file may be (size, unpacked size, shared strings, cells, columns …)
+    readers          open_table(): CSV and XLSX, checked before they are parsed, then streamed
+    isolation        open_isolated(): the readers in a child process with memory and CPU limits
     copywriter       CopyWriter: validated rows into the table by COPY, in one transaction
     errorfile        ErrorFile: every problem as formula-safe CSV
     services         import_request() (upload → job → task), import_run() (the task's work), …
@@ -31,8 +33,9 @@ _EXPORTS = {
     "readers": ["TableReader", "open_table"],
     "copywriter": ["CopyWriter", "Encoded", "JsonText", "copy_encoded", "copy_line"],
     "errorfile": ["ErrorFile"],
-    "limits": ["MAX_IMPORT_BYTES"],
-    "services": ["DECIMAL_SEPARATORS", "import_fail", "import_fail_stale", "import_open_errors", "import_request",
+    "limits": ["Limits"],
+    "isolation": ["open_isolated"],
+    "services": ["DECIMAL_SEPARATORS", "MAX_IMPORT_BYTES", "import_fail", "import_fail_stale", "import_open_errors", "import_request",
                  "import_run", "job_progress", "validate_params"],
     "template_files": ["import_template"],
 }

@@ -30,10 +30,9 @@ from rest_framework.views import APIView
 from factortrace.api.viewsets import TenantReadOnlyViewSet, TenantScopedMixin
 from tenants.roles import Cap
 
-from .limits import MAX_IMPORT_BYTES
 from .models import ImportJob
 from .registry import UnknownImporter, get_importer, importers
-from .services import DECIMAL_SEPARATORS, import_open_errors, import_request, job_progress
+from .services import DECIMAL_SEPARATORS, MAX_IMPORT_BYTES, import_open_errors, import_request, job_progress
 
 
 class ImportErrorSerializer(serializers.Serializer):

@@ -51,13 +51,17 @@ from factortrace.core.tasks import enqueue_on_commit
 from .contract import Importer, ImportFileError, RowError
 from .copywriter import CopyWriter, framework_columns
 from .errorfile import ErrorFile
-from .limits import MAX_IMPORT_BYTES, too_big
+from .isolation import open_isolated
+from .limits import Limits, from_settings, too_big
 from .models import ImportJob
-from .readers import TableReader, open_table
+from .readers import TableReader
 from .registry import get_importer
 from .rows import Row, check_cells
 
 logger = logging.getLogger(__name__)
+
+#: The upload limit, for forms and messages (the limits are read from settings each time a file is checked).
+MAX_IMPORT_BYTES = from_settings().file_bytes
 
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx"}
 DECIMAL_SEPARATORS = [("auto", "Detect (refuse ambiguous values such as 1,234)"),
@@ -113,15 +117,16 @@ def import_request(*, importer_code: str, uploaded_file, params: dict, actor) ->
     name = os.path.basename(getattr(uploaded_file, "name", "") or "")
     size = getattr(uploaded_file, "size", None)
     file_format = file_format_of(name)
-    if size is not None and size > MAX_IMPORT_BYTES:
-        raise ValidationError({"file": too_big(size)})
+    limits = from_settings()
+    if size is not None and size > limits.file_bytes:
+        raise ValidationError({"file": too_big(size, limits)})
     if size == 0:
         raise ValidationError({"file": "The file is empty."})
     cleaned = validate_params(importer, params)
     job = ImportJob(regime=importer.regime, kind=importer.code, parameters=cleaned, original_name=name[:255],
                     requested_by=actor if getattr(actor, "pk", None) else None)
     stored = upload_name(job.uuid, "xlsx" if file_format == "xlsx" else "csv")
-    digest, written = _store(uploaded_file, stored)
+    digest, written = _store(uploaded_file, stored, limits)
     try:
         job.file.name, job.sha256, job.size = stored, digest, written
         # The same file imported twice with the same parameters would count every line twice.
@@ -144,7 +149,7 @@ def import_request(*, importer_code: str, uploaded_file, params: dict, actor) ->
     return job
 
 
-def _store(uploaded_file, name: str) -> tuple[str, int]:
+def _store(uploaded_file, name: str, limits: Limits) -> tuple[str, int]:
     """Write the upload atomically under MEDIA_ROOT, hashing as it streams; refuse past the limit
     even if the client under-reported the size."""
     target = Path(settings.MEDIA_ROOT) / name
@@ -160,8 +165,8 @@ def _store(uploaded_file, name: str) -> tuple[str, int]:
                 lambda: uploaded_file.read(1 << 20), b"")
             for chunk in chunks:
                 written += len(chunk)
-                if written > MAX_IMPORT_BYTES:
-                    raise ValidationError({"file": too_big(written)})
+                if written > limits.file_bytes:
+                    raise ValidationError({"file": too_big(written, limits)})
                 digest.update(chunk)
                 fh.write(chunk)
             fh.flush()
@@ -223,8 +228,8 @@ def import_run(job_id: int) -> ImportJob:
         separator = job.parameters.get("decimal_separator", "auto")
         file_format = "xlsx" if job.file.name.endswith(".xlsx") else "csv"
         context = importer.prepare(job)
-        with open_table(path, file_format, importer.columns,
-                        decimal_separator=None if separator == "auto" else separator) as table:
+        with open_isolated(path, file_format, importer.columns, limits=from_settings(),
+                           decimal_separator=None if separator == "auto" else separator) as table:
             ImportJob.objects.filter(pk=job.pk).update(read_as=table.describe()[:60])
             rows = table.rows()
             result = _write(job, importer, context, table, rows, errors, progress)

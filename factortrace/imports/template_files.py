@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .contract import Importer
-from .readers import column_letters
+from .readers import column_letter
 
 def template_csv(importer: Importer) -> bytes:
     """The CSV template: the column guide as '#' lines (skipped on import), the header, example rows."""
@@ -53,7 +53,7 @@ def template_xlsx(importer: Importer) -> bytes:
     for example in importer.example_rows():
         sheet.append([_xlsx_example(safe_cell(example.get(column.name, ""))) for column in importer.columns])
     sheet.freeze_panes = "A2"
-    letters = column_letters(len(importer.columns))
+    letters = [column_letter(index + 1) for index in range(len(importer.columns))]
     for letter, column in zip(letters, importer.columns):
         sheet.column_dimensions[letter].width = max(12, min(40, len(column.name) + 6, len(column.example) + 6))
         if column.choices and len(",".join(column.choices)) < 250:

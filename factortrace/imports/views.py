@@ -16,10 +16,9 @@ from factortrace.core.tenancy import require_cap
 from tenants.roles import Cap
 
 from .contract import Importer
-from .limits import MAX_IMPORT_BYTES
 from .models import ImportJob
 from .registry import UnknownImporter, get_importer, importers
-from .services import DECIMAL_SEPARATORS, import_open_errors, import_request, job_progress
+from .services import DECIMAL_SEPARATORS, MAX_IMPORT_BYTES, import_open_errors, import_request, job_progress
 from .template_files import import_template
 
 
