@@ -31,6 +31,8 @@ class Report(Run):
     validation = models.JSONField(default=dict, blank=True, help_text="Schema/XBRL validation outcome, if any.")
 
     STALE_ERROR = "The run did not finish (worker lost); please generate it again."
+    INTERRUPTED_ERROR = ("The report was started {attempts} times and never finished: each time the worker doing it was "
+                         "lost (stopped for using too much memory or time, or restarted). Please generate it again.")
 
     class Meta(Run.Meta):
         pass

@@ -43,6 +43,9 @@ class ImportJob(Run):
     FAILED_MESSAGE = "The import did not finish; nothing was imported"
     STALE_ERROR = ("The import did not finish (the worker was lost); nothing was imported. "
                    "Please upload the file again.")
+    INTERRUPTED_ERROR = ("The import was started {attempts} times and never finished: each time the worker doing it "
+                         "was lost (stopped for using too much memory or time, or restarted). Nothing was imported. "
+                         "Please upload the file again; if it fails again, split it into smaller files.")
 
     class Meta(Run.Meta):
         pass

@@ -1,14 +1,14 @@
 """Import tasks: thin wrappers around factortrace.imports.services (the task takes the job's id)."""
 from celery import shared_task
 
-from factortrace.core.runs import run_task
+from factortrace.core.runs import Run, run_task
 from factortrace.core.tasks import INFRASTRUCTURE_ERRORS, TenantTask, for_each_tenant
 
 from . import services
 
 
 @shared_task(name="imports.run", base=TenantTask, bind=True, autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=5,
-             max_retries=3)
+             max_retries=Run.MAX_ATTEMPTS - 1)
 def run_import(self, job_id: int) -> str:
     """Validate and commit one ImportJob. A database or file-system hiccup is retried (the run
     starts over; nothing of it was committed); anything else fails the job with its reason."""
