@@ -102,6 +102,7 @@ class IsolatedTable(TableReader):
     def _check(self, frame: dict, expected: str) -> None:
         if frame.get("t") == "error":
             self._done = True
+            self.usage.update(frame.get("usage") or {})
             raise ImportFileError(frame.get("message") or "The file cannot be read.")
         if frame.get("t") != expected:
             raise self._failure(f"the reader answered {str(frame.get('t'))[:20]!r} where {expected!r} was due")
@@ -127,7 +128,8 @@ class IsolatedTable(TableReader):
         status = self._reap(wait=5)
         limits = self.limits
         if status in (-signal.SIGXCPU, -signal.SIGKILL) and self.usage.get("cpu_s", 0) >= limits.parse_cpu_seconds - 1:
-            message = (f"Reading the file took more than {limits.parse_cpu_seconds} seconds of processor time, the "
+            seconds = f"{limits.parse_cpu_seconds} second{'s' if limits.parse_cpu_seconds != 1 else ''}"
+            message = (f"Reading the file took more than {seconds} of processor time, the "
                        "limit for one file; it is far larger or more complex than a sheet of data. Split it into "
                        "smaller files, or save it as CSV.")
         elif status is not None and status < 0:
@@ -161,7 +163,7 @@ class IsolatedTable(TableReader):
             child.returncode = -1
             return child.returncode
         child.returncode = os.waitstatus_to_exitcode(status)
-        self.usage.update(max_rss_mb=usage.ru_maxrss / 1024, cpu_s=usage.ru_utime + usage.ru_stime)
+        self.usage["cpu_s"] = usage.ru_utime + usage.ru_stime  # the child's own peak memory comes in its frames
         return child.returncode
 
     def _log(self, message: str) -> None:
@@ -274,23 +276,55 @@ def child_main(request_json: str) -> None:
                     batch, chars = [], 0
             if batch:
                 send({"t": "rows", "p": table.progress(), "r": batch})
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        send({"t": "end", "usage": {"max_rss_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime}})
-    except ImportFileError as exc:
-        send({"t": "error", "message": str(exc)})
+        send({"t": "end", "usage": _usage()})
     except MemoryError:
         out.write(len(out_of_memory).to_bytes(4, "big"))
         out.write(out_of_memory)
+    except ImportFileError as exc:
+        if _near_memory_limit():  # a parser that ran out of memory reports it as something else
+            out.write(len(out_of_memory).to_bytes(4, "big"))
+            out.write(out_of_memory)
+        else:
+            send({"t": "error", "message": str(exc), "usage": _usage()})
     except RecursionError:
         send({"t": "error", "message": "The file is nested too deeply to be read; it is damaged or built to exhaust "
                                        "the server."})
     except Exception as exc:  # noqa: BLE001 — anything else: a file this reader cannot read
-        send({"t": "error", "message": f"The file cannot be read ({exc.__class__.__name__}: {str(exc)[:200]})."})
+        if _near_memory_limit():
+            out.write(len(out_of_memory).to_bytes(4, "big"))
+            out.write(out_of_memory)
+        else:
+            send({"t": "error", "message": f"The file cannot be read ({exc.__class__.__name__}: {str(exc)[:200]})."})
     finally:
         try:
             out.flush()
         finally:
             os._exit(0)
+
+
+def _usage() -> dict:
+    """This process's peak resident memory (since it started this program: VmHWM, not ru_maxrss,
+    which counts the worker's pages shared at fork) and processor time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = 0.0
+    try:
+        with open("/proc/self/status", "rb") as status:
+            peak = next(int(line.split()[1]) / 1024 for line in status if line.startswith(b"VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        pass
+    return {"peak_mb": peak, "cpu_s": usage.ru_utime + usage.ru_stime}
+
+
+def _near_memory_limit() -> bool:
+    """Whether this process has used most of its address space (an allocation then fails in C code,
+    which reports it as a parse error)."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            peak = next(int(line.split()[1]) * 1024 for line in status if line.startswith(b"VmPeak:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return limit != resource.RLIM_INFINITY and peak > 0.9 * limit
 
 
 def _limit_self(limits: Limits) -> None:

@@ -309,7 +309,7 @@ class CsvReader(TableReader):
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise ImportFileError(
-                    f"Row {number} has a cell longer than {csv.field_size_limit():,} characters; a cell may hold at "
+                    f"Row {number + 1} has a cell longer than {csv.field_size_limit():,} characters; a cell may hold at "
                     f"most {self.limits.cell_chars:,} (Excel's own limit). Check the quotes around that row: a "
                     "quote that is never closed makes the rest of the file one cell.") from None
             raise ImportFileError(f"The file cannot be read as CSV near row {number}: {exc}.") from None
@@ -367,7 +367,7 @@ class XlsxReader(TableReader):
             self._archive = self._open_package(handle)
             self._open_workbook()
             self._read_header(columns)
-        except ImportFileError:
+        except (ImportFileError, MemoryError):
             self.close()
             raise
         except Exception as exc:  # openpyxl and lxml raise many kinds for a broken package
@@ -468,15 +468,19 @@ class XlsxReader(TableReader):
         self._cells = self._sheet_rows()
 
     def _read_shared_strings(self, name: str) -> list[str]:
+        """The shared strings, as openpyxl reads them (plain text and formatted runs, phonetic guides
+        left out, ``_x005F_`` unescaped), streamed with lxml."""
         from lxml import etree  # noqa: PLC0415
-        from openpyxl.cell.text import Text  # noqa: PLC0415
         from openpyxl.xml.constants import SHEET_MAIN_NS  # noqa: PLC0415
 
+        text_of = _CellParser([], None, set(), set()).text
         strings = []
         longest = self.limits.cell_chars
         with self._archive.open(name) as source:
             for _, node in etree.iterparse(source, events=("end",), tag=f"{{{SHEET_MAIN_NS}}}si", **_XML_OPTIONS):
-                text = Text.from_tree(node).content.replace("x005F_", "")
+                text = text_of(node)
+                if "x005F_" in text:
+                    text = text.replace("x005F_", "")
                 if len(text) > longest:
                     raise ImportFileError(f"The workbook holds a text of {len(text):,} characters; a cell may hold at "
                                           f"most {longest:,} (Excel's own limit).")
@@ -575,7 +579,7 @@ class XlsxReader(TableReader):
                 if blank:
                     continue
                 yield number, values, errors
-        except ImportFileError:
+        except (ImportFileError, MemoryError):
             raise
         except Exception as exc:  # a damaged part found while streaming
             raise _unreadable(exc) from None
@@ -680,6 +684,10 @@ def _unreadable(exc: BaseException) -> ImportFileError:
     if "Excessive depth" in text or "depth" in text and "nest" in text:
         return ImportFileError(f"The workbook's XML is nested more than {_MAX_DEPTH} levels deep; a spreadsheet needs "
                                "a handful. The file is damaged or built to exhaust the server.")
+    if "entity" in text.lower() or "DOCTYPE" in text:
+        return ImportFileError("The workbook's XML declares entities (a document type definition), which spreadsheets "
+                               "never use; they can expand a small file to gigabytes. The file is damaged or built to "
+                               "exhaust the server.")
     if "huge text node" in text or "xmlSAX2Characters" in text:
         return ImportFileError("The workbook holds a text far longer than a cell may be (32,767 characters, Excel's "
                                "own limit); the file is damaged or built to exhaust the server.")

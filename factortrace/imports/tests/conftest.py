@@ -40,5 +40,5 @@ def importing(tenant_a, people, in_tenant):
         with in_tenant(tenant_a):
             return list(Item.objects.order_by("row_number").values_list("site", "quantity", "unit", "row_number"))
 
-    return {"tenant": tenant_a, "batch": open_batch, "locked": locked, "job": job, "run": run, "items": items,
+    return {"tenant": tenant_a, "in_tenant": in_tenant, "batch": open_batch, "locked": locked, "job": job, "run": run, "items": items,
             "officer": officer}
