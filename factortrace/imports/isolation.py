@@ -250,10 +250,10 @@ def child_main(request_json: str) -> None:
 
         if request["format"] == "xlsx":  # everything the reader will need, loaded before the memory limit
             import lxml.etree  # noqa: F401,PLC0415
-            import openpyxl.cell.text  # noqa: F401,PLC0415
             import openpyxl.reader.excel  # noqa: F401,PLC0415
             import openpyxl.styles.stylesheet  # noqa: F401,PLC0415
-            import openpyxl.worksheet._reader  # noqa: F401,PLC0415
+            import openpyxl.utils.datetime  # noqa: F401,PLC0415
+            import openpyxl.xml.constants  # noqa: F401,PLC0415
         _limit_self(limits)
         import csv  # noqa: PLC0415
 
