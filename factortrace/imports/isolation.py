@@ -95,9 +95,14 @@ class IsolatedTable(TableReader):
                 self.usage.update(frame.get("usage") or {})
                 return
             self._check(frame, "rows")
-            self._progress = float(frame.get("p") or 0.0)
-            for number, values, errors in frame["r"]:
-                yield number, values, [RowError(*error) for error in errors] if errors else ()
+            try:
+                self._progress = min(max(float(frame.get("p") or 0.0), 0.0), 1.0)
+                rows = [(int(number), values if values is None else list(values),
+                         [RowError(*error) for error in errors] if errors else ())
+                        for number, values, errors in frame["r"]]
+            except (KeyError, TypeError, ValueError):
+                raise self._failure("the reader's answer is malformed") from None
+            yield from rows
 
     def _check(self, frame: dict, expected: str) -> None:
         if frame.get("t") == "error":

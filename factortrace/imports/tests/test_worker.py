@@ -14,6 +14,9 @@ from . import hostile
 from .conftest import GOOD_CSV
 
 QUEUE = "imports-fairness-test"  # its own queue: the session's worker must not take these tasks
+# Marked here (not only by the root conftest) so that pytest-django runs it with the database tests,
+# before the browser tests: it ends the worker's lingering sessions, which must not include theirs.
+pytestmark = pytest.mark.django_db
 
 
 def _wait(predicate, timeout=90, interval=0.2):
