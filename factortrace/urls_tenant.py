@@ -23,7 +23,7 @@ urlpatterns = [
     # One namespace for the shared library's pages and the tenant's own factors.
     path("factors/", include((factors_urls.urlpatterns + custom_factors_urls.urlpatterns, "factors"))),
     path("reports/", include("reports.urls")),
-    path("imports/", include("regimes.base.urls")),
+    path("imports/", include("factortrace.imports.urls")),
     path("csrd/", include("regimes.csrd.urls")),
     path("audit/", include("factortrace.audit.urls")),
     path("account/api-keys/", api_pages.api_keys, name="api_keys"),

@@ -15,6 +15,6 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api_me"),
     path("factors/", include("factors.custom.api_urls")),
     path("factors/", include("factors.api_urls")),
-    path("imports/", include("regimes.base.api_urls")),
+    path("imports/", include("factortrace.imports.api_urls")),
     path("csrd/", include("regimes.csrd.api_urls")),
 ]

@@ -61,6 +61,7 @@ TENANT_APPS = [
     "factortrace.api",
     "factors.custom",
     "reports",
+    "factortrace.imports",
     "regimes.base",
     "regimes.csrd",
 ]
@@ -163,6 +164,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_ALWAYS_EAGER = False
+# Bounded work (factortrace/core/runs.py). At the soft limit a run stops and fails with a message
+# saying so; at the hard limit its worker process is killed. A worker process that grew past the
+# memory cap (KiB) is replaced after its task. A run is started at most Run.MAX_ATTEMPTS times
+# (retries and redeliveries after a lost worker together), then it fails.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 10 * 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 11 * 60)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 512 * 1024)
+# Fair shares: at most this many report runs and imports of one tenant run at once; its others
+# wait (re-queued RUNS_DEFER_SECONDS later), so the workers stay free for the other tenants.
+RUNS_PER_TENANT = env_int("RUNS_PER_TENANT", 1)
+RUNS_DEFER_SECONDS = env_int("RUNS_DEFER_SECONDS", 3)
+CELERY_BEAT_SCHEDULE: dict = {}  # filled in factortrace/celery.py
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: downloads go through membership-checked views
@@ -178,6 +191,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The outer bound on request bodies (413); uploads below it get their own limits with a clear
 # message (imports 32 MB, evidence 20 MB), so a 50 MB file is told "the limit is 32 MB".
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 64 * 1024 * 1024)
+# Bulk imports (factortrace/imports/limits.py): the upload limit, and overrides of the other limits
+# (unpacked XLSX size, shared strings, cell length, columns, the parsing process's memory and CPU).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 32 * 1024 * 1024)
+IMPORT_LIMITS: dict = {}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # ---------------------------------------------------------------- accounts

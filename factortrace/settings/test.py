@@ -10,6 +10,12 @@ LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "WARNING"}}
 ALLOWED_HOSTS = [".localhost", "localhost", "testserver", "127.0.0.1"]
 
+# A tenant app for the import framework's tests: a small table and an importer of its own.
+from .base import INSTALLED_APPS, TENANT_APPS  # noqa: E402
+
+TENANT_APPS = [*TENANT_APPS, "factortrace.imports.tests.sample"]
+INSTALLED_APPS = [*INSTALLED_APPS, "factortrace.imports.tests.sample"]
+
 # Several test runs may share one embedded server (developers, helpers): each can pick its own
 # test database and cache/broker database numbers.
 from factortrace.core.env import env_int, env_str  # noqa: E402

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from factortrace.core.tenancy import require_cap
-from regimes.base.imports import get_importer
-from regimes.base.models import ImportJob
-from regimes.base.views import import_upload
+from factortrace.imports import get_importer
+from factortrace.imports.models import ImportJob
+from factortrace.imports.views import import_upload
 from factortrace.core.roles import Cap
 
 from .importing import ActivityImporter

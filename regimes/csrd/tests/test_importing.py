@@ -30,8 +30,8 @@ from django.urls import reverse
 
 from factortrace.audit.models import AuditEntry
 from factors.models import EmissionFactor
-from regimes.base.imports import MAX_IMPORT_BYTES, get_importer, import_request, import_run, import_template
-from regimes.base.models import ImportJob
+from factortrace.imports import MAX_IMPORT_BYTES, get_importer, import_request, import_run, import_template
+from factortrace.imports.models import ImportJob
 from regimes.csrd import services
 from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod
 
@@ -145,7 +145,7 @@ def test_a_us_csv_is_validated_calculated_and_committed_with_one_audit_entry(inv
         assert after_rows == before_rows + 4 and after_audit == before_audit + 1
         entry = AuditEntry.objects.order_by("-sequence").first()
         assert entry.action == "csrd.import.committed" and entry.actor_email == "officer@alpha.example"
-        assert entry.object_type == "regimes_base.importjob" and entry.object_id == str(job.pk)
+        assert entry.object_type == "imports.importjob" and entry.object_id == str(job.pk)
         assert entry.after["job"] == str(job.uuid) and entry.after["sha256"] == job.sha256
         assert entry.after["rows"] == 4 and entry.after["period"] == {"id": inventory["fy25"].pk, "name": "FY2025"}
         total = gas.emissions_kg + diesel.emissions_kg + power.emissions_kg + flights.emissions_kg
@@ -474,7 +474,7 @@ def test_the_upload_is_stored_under_the_schema_with_its_sha256(inventory, in_ten
 
 def test_the_task_is_queued_after_commit_in_the_tenants_schema(inventory, in_tenant,
                                                                django_capture_on_commit_callbacks):
-    with in_tenant(inventory["tenant"]), mock.patch("regimes.base.tasks.run_import.apply_async") as apply_async:
+    with in_tenant(inventory["tenant"]), mock.patch("factortrace.imports.tasks.run_import.apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=True):
             job = import_request(importer_code="csrd.activities", uploaded_file=upload(csv_bytes(GAS)),
                                  params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
@@ -494,7 +494,7 @@ def test_the_upload_page_shows_the_form_templates_and_column_guide(inventory, pe
 
 def test_uploading_from_the_page_redirects_to_the_job(inventory, people, client_for, in_tenant):
     client = client_for(people["officer"], inventory["tenant"])
-    with mock.patch("regimes.base.tasks.run_import.apply_async"):
+    with mock.patch("factortrace.imports.tasks.run_import.apply_async"):
         response = client.post(UPLOAD, {"period": inventory["fy25"].pk, "decimal_separator": "auto",
                                         "file": upload(csv_bytes(GAS, FLIGHTS))})
     assert response.status_code == 302
@@ -619,7 +619,7 @@ def test_the_same_file_is_not_imported_twice_while_its_rows_exist(tenant_a, peop
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from regimes.base.imports import import_request, import_run
+    from factortrace.imports import import_request, import_run
     from regimes.csrd import services
     from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod
 

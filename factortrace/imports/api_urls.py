@@ -1,4 +1,4 @@
-"""/api/v1/imports/ (tenant hosts): import jobs of every regime; see regimes/base/api.py."""
+"""/api/v1/imports/ (tenant hosts): import jobs of every regime; see factortrace/imports/api.py."""
 from django.urls import path
 
 from . import api

@@ -1,6 +1,6 @@
 """Import pages shared by every regime: the job page (live progress, then the result or the
 errors), the error file, the templates, the list of imports — and :func:`import_upload`, the
-form handling a regime's upload page calls (see ``regimes/csrd/import_views.py``).
+form handling an app's upload page calls (e.g. ``regimes/csrd/import_views.py``).
 
 Viewing jobs, error files and templates needs VIEW; uploading needs EDIT.
 """
@@ -12,12 +12,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from factortrace.core.tenancy import require_cap
 from factortrace.core.roles import Cap
+from factortrace.core.tenancy import require_cap
 
-from . import imports
-from .imports import DECIMAL_SEPARATORS, MAX_IMPORT_BYTES, Importer, UnknownImporter, get_importer, import_request
+from .contract import Importer
 from .models import ImportJob
+from .registry import UnknownImporter, get_importer, importers
+from .services import DECIMAL_SEPARATORS, MAX_IMPORT_BYTES, import_open_errors, import_request, job_progress
+from .template_files import import_template
 
 
 # ---------------------------------------------------------------- the upload form
@@ -75,7 +77,7 @@ def _importer_or_none(job: ImportJob) -> Importer | None:
 
 
 def _job_context(job: ImportJob) -> dict:
-    job.progress, job.message = imports.job_progress(job)  # live while rows stream in (see imports)
+    job.progress, job.message = job_progress(job)  # live while rows stream in (see services)
     importer = _importer_or_none(job)
     separator = dict(DECIMAL_SEPARATORS).get(job.parameters.get("decimal_separator", "auto"), "")
     params = importer.describe_params(job.parameters) if importer else []
@@ -97,8 +99,8 @@ def import_job_list(request: HttpRequest) -> HttpResponse:
         jobs = jobs.filter(regime=regime)
     page = Paginator(jobs, 25).get_page(request.GET.get("page"))
     for job in page.object_list:
-        job.progress, job.message = imports.job_progress(job)
-    available = imports.importers()
+        job.progress, job.message = job_progress(job)
+    available = importers()
     return render(request, "imports/list.html", {
         "page": page, "regime": regime, "importers": available,
         "regime_codes": sorted({importer.regime for importer in available}),
@@ -123,7 +125,7 @@ def import_job_status(request: HttpRequest, uuid) -> HttpResponse:
 def import_job_errors(request: HttpRequest, uuid) -> FileResponse:
     job = get_object_or_404(ImportJob, uuid=uuid)
     try:
-        handle = imports.import_open_errors(job)
+        handle = import_open_errors(job)
     except FileNotFoundError:
         raise Http404("This import has no error file") from None
     stem = job.original_name.rsplit(".", 1)[0] or "import"
@@ -134,7 +136,7 @@ def import_job_errors(request: HttpRequest, uuid) -> FileResponse:
 def import_template_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     try:
         importer = get_importer(code)
-        template = imports.import_template(importer, fmt)
+        template = import_template(importer, fmt)
     except (UnknownImporter, ValueError):
         raise Http404("No such template") from None
     response = HttpResponse(template.content, content_type=template.media_type)

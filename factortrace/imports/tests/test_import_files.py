@@ -1,6 +1,6 @@
 """Reading import files, without the database: encodings, delimiters, headers, cells, formulas,
 XLSX, and the COPY spool. The importer's columns here are a toy spec; the CSRD importer's own
-rules are tested in regimes/csrd/tests/test_importing.py."""
+rules are tested in regimes/csrd/tests/test_importing.py; the whole flow in test_services.py."""
 from __future__ import annotations
 
 import io
@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from regimes.base.imports import (
+from factortrace.imports import (
     Column,
     ImportFileError,
     JsonText,
@@ -101,7 +101,7 @@ def test_us_csv_with_bom_and_crlf_is_read(tmp_path):
 
 
 def test_semicolon_csv_with_decimal_commas_is_read(tmp_path):
-    table, rows = read(tmp_path, "site;quantity;unit\nLDS;1.234,56;kWh\nOH1;12,5;t\nOH2;1 250,75;kg\n".encode())
+    table, rows = read(tmp_path, b"site;quantity;unit\nLDS;1.234,56;kWh\nOH1;12,5;t\nOH2;1 250,75;kg\n")
     assert table.describe() == "CSV, UTF-8, semicolon-separated"
     assert [row.decimal("quantity") for row in rows] == [D("1234.56"), D("12.5"), D("1250.75")]
     assert all(not row.errors for row in rows)
@@ -308,3 +308,77 @@ def test_rows_are_written_in_postgresql_copy_text_with_escapes():
     second = copy_line([D("1.50"), 3, "", False, {"x": [1, 2]}, copy_encoded("a\tb")], 8, "\t42\n")
     assert first == 'tab\\there\tline\\nbreak\\\\\t\\N\tt\t{"k":"v\\\\n"}\t7\t42\n'
     assert second == '1.50\t3\t\tf\t{"x":[1,2]}\ta\\tb\t8\t42\n'
+
+
+# ---------------------------------------------------------------- limits, before parsing
+def limited(tmp_path, content: bytes, name: str, **limits):
+    from factortrace.imports import Limits
+
+    fmt = "xlsx" if name.endswith(".xlsx") else "csv"
+    path = write(tmp_path, content, name)
+    with pytest.raises(ImportFileError) as info, \
+            open_table(path, fmt, COLUMNS, decimal_separator=None, limits=Limits(**limits)) as table:
+        list(table.rows())
+    return str(info.value)
+
+
+def test_a_line_longer_than_the_limit_is_refused_naming_it(tmp_path):
+    content = b"site,quantity,unit\nLDS,1,kWh\nOH1,2,kWh," + b"x" * 3000 + b"\n"
+    assert limited(tmp_path, content, "data.csv", line_bytes=2048).startswith("Line 3 of the file is ")
+
+
+def test_a_header_longer_than_the_limit_or_wider_than_the_columns_is_refused(tmp_path):
+    assert "header row (line 1) is 4 KB long" in limited(
+        tmp_path, b"site,quantity,unit," + b"n" * 4000 + b"\nLDS,1,kWh,\n", "data.csv", header_bytes=1024)
+    assert "header row has 300 cells; an import file may have at most 256 columns" in limited(
+        tmp_path, b"site,quantity,unit" + b"," * 297 + b"\nLDS,1,kWh\n", "data.csv")
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    assert "the limit is 1 MB" in limited(tmp_path, b"site,quantity,unit\n" + b"LDS,1,kWh\n" * 200_000, "data.csv",
+                                          file_bytes=1024 * 1024)
+
+
+def test_xlsx_limits_apply_to_the_package_and_to_cells(tmp_path):
+    content = workbook([["site", "quantity", "unit", "notes"], ["LDS", 1, "kWh", "y" * 500]])
+    assert "may unpack to at most" in limited(tmp_path, content, "data.xlsx", xlsx_unpacked_bytes=4096)
+    assert "package of" in limited(tmp_path, content, "data.xlsx", xlsx_parts=3)
+    assert "Cell D2 holds 500 characters; a cell may hold at most 100" in limited(tmp_path, content, "data.xlsx",
+                                                                                  cell_chars=100)
+
+
+# ---------------------------------------------------------------- the isolated reader
+def test_the_child_process_reads_what_the_worker_would_read(tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from factortrace.imports import Limits, open_isolated
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["site", "quantity", "unit", "notes", None, "scope3_category"])
+    sheet.append(["LDS", 1234.5, "kWh", dt.datetime(2025, 3, 1, 12, 30), "stray", 6])  # noqa: DTZ001 — a spreadsheet cell has no time zone
+    sheet.append(["Café ☕", True, "=B2*2", dt.date(2025, 1, 2), None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    for name, content in (("data.xlsx", buffer.getvalue()),
+                          ("data.csv", "site;quantity;unit\nLDS;1,5;kWh\n\"Café ☕\";2;t\n".encode())):
+        path = write(tmp_path, content, name)
+        fmt = name.rsplit(".", 1)[1]
+        with open_table(path, fmt, COLUMNS, decimal_separator=None) as local:
+            expected = [(row.number, row.cells, row.errors) for row in local.rows()]
+            described = local.describe()
+        with open_isolated(path, fmt, COLUMNS, decimal_separator=None, limits=Limits()) as isolated:
+            assert isolated.describe() == described
+            assert [(row.number, row.cells, list(row.errors)) for row in isolated.rows()] == expected
+        assert isolated.usage["cpu_s"] > 0
+    assert expected[0][1]["site"] == "LDS"
+
+
+def test_a_file_problem_found_by_the_child_is_the_same_message(tmp_path):
+    from factortrace.imports import Limits, open_isolated
+
+    path = write(tmp_path, "site,quantity,unit\nOH1,2,Caf\u00e9\n".encode("cp1252"), "data.csv")
+    with pytest.raises(ImportFileError, match="not UTF-8: line 2 has the byte 0xE9"):
+        open_isolated(path, "csv", COLUMNS, decimal_separator=None, limits=Limits())

@@ -1,14 +1,14 @@
-"""Tenant-schema models every regime shares: bulk import jobs."""
+"""Import jobs (tenant schema): one uploaded file on its way in."""
 from __future__ import annotations
 
 import uuid
 
 from django.db import models
 
-from factortrace.core.models import TrackedRun
+from factortrace.core.runs import Run
 
 
-class ImportJob(TrackedRun):
+class ImportJob(Run):
     """One uploaded file on its way in: validated row by row, then committed all or nothing.
 
     The file is kept under the tenant's schema folder with its SHA-256; the error file (row,
@@ -17,8 +17,7 @@ class ImportJob(TrackedRun):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
-        VALIDATING = "validating", "Validating"
-        COMMITTING = "committing", "Saving"
+        RUNNING = "validating", "Validating"
         SUCCEEDED = "succeeded", "Imported"
         FAILED = "failed", "Failed"
 
@@ -40,12 +39,21 @@ class ImportJob(TrackedRun):
     errors_preview = models.JSONField(default=list, blank=True, help_text="First errors, shown on the page")
     error = models.TextField(blank=True, help_text="A problem with the file as a whole")
 
-    class Meta(TrackedRun.Meta):
+    STARTING_MESSAGE = "Reading the file"
+    FAILED_MESSAGE = "The import did not finish; nothing was imported"
+    STALE_ERROR = ("The import did not finish (the worker was lost); nothing was imported. "
+                   "Please upload the file again.")
+    INTERRUPTED_ERROR = ("The import was started {attempts} times and never finished: each time the worker doing it "
+                         "was lost (stopped for using too much memory or time, or restarted). Nothing was imported. "
+                         "Please upload the file again; if it fails again, split it into smaller files.")
+
+    class Meta(Run.Meta):
         pass
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+    def reset(self) -> None:
+        self.total_rows = self.imported_rows = self.error_count = 0
+        self.errors_preview = []
+        self.errors_file = ""

@@ -1,5 +1,5 @@
 """The asynchronous import API under /api/v1/imports/: upload (202), job status, error file,
-the importer catalogue, problem details, OpenAPI, and the outsider cases."""
+the importer catalogue, problem details, OpenAPI, and the outsider cases (test importer)."""
 from __future__ import annotations
 
 import csv
@@ -10,29 +10,29 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from factortrace.api.keys import api_key_create
-from regimes.base.imports import import_run
-from regimes.base.models import ImportJob
+from factortrace.imports import import_run
+from factortrace.imports.models import ImportJob
 
 from .conftest import BAD_CSV, GOOD_CSV
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD = "/api/v1/imports/csrd.activities/"
+UPLOAD = "/api/v1/imports/sample.items/"
 PROBLEM = "application/problem+json"
 
 
-def post_file(client, content: bytes, name: str = "inventory.csv", **fields):
-    with mock.patch("regimes.base.tasks.run_import.apply_async"):
+def post_file(client, content: bytes, name: str = "items.csv", **fields):
+    with mock.patch("factortrace.imports.tasks.run_import.apply_async"):
         return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content), **fields})
 
 
 def test_upload_answers_202_with_the_job_then_reports_its_result(importing, people, client_for, in_tenant):
     client = client_for(people["officer"], importing["tenant"])
-    response = post_file(client, GOOD_CSV, period=importing["fy25"].pk, decimal_separator=",")
+    response = post_file(client, GOOD_CSV, batch=importing["batch"].pk, decimal_separator=".")
     assert response.status_code == 202, response.content
     job = response.json()
-    assert job["status"] == "queued" and job["importer"] == "csrd.activities" and job["regime"] == "csrd"
-    assert job["parameters"] == {"period": importing["fy25"].pk, "period_name": "FY2025", "decimal_separator": ","}
+    assert job["status"] == "queued" and job["importer"] == "sample.items" and job["regime"] == "sample"
+    assert job["parameters"] == {"batch": importing["batch"].pk, "batch_name": "B1", "decimal_separator": "."}
     assert job["requested_by"] == "officer@alpha.example" and len(job["sha256"]) == 64
     assert response["Location"] == job["links"]["self"] == f"http://alpha.localhost/api/v1/imports/{job['uuid']}/"
     assert job["links"]["page"] == f"http://alpha.localhost/imports/{job['uuid']}/"
@@ -48,7 +48,7 @@ def test_a_failed_job_lists_its_first_errors_and_links_the_error_file(importing,
     client = client_for(people["accountant"], importing["tenant"])
     data = client.get(f"/api/v1/imports/{job.uuid}/").json()
     assert data["status"] == "failed" and data["imported_rows"] == 0 and data["error_count"] == 5
-    assert {"row": 3, "column": "facility", "cell": "A3", "value": "Paris"}.items() <= data["errors_preview"][1].items()
+    assert {"row": 3, "column": "site", "cell": "A3", "value": "P4ris"}.items() <= data["errors_preview"][1].items()
     assert data["links"]["errors_file"] == f"http://alpha.localhost/api/v1/imports/{job.uuid}/errors/"
     download = client.get(f"/api/v1/imports/{job.uuid}/errors/")
     assert download.status_code == 200 and download["Content-Type"] == "text/csv"
@@ -63,20 +63,21 @@ def test_jobs_are_listed_and_filtered(importing, people, client_for):
     client = client_for(people["auditor"], importing["tenant"])
     everything = client.get("/api/v1/imports/").json()
     assert everything["count"] == 2 and {j["original_name"] for j in everything["results"]} == {
-        "inventory.csv", "broken.csv"}
+        "items.csv", "broken.csv"}
     failed = client.get("/api/v1/imports/", {"status": "failed"}).json()
     assert [j["original_name"] for j in failed["results"]] == ["broken.csv"]
     assert client.get(UPLOAD).json()["count"] == 2
+    assert client.get("/api/v1/imports/sample.slow/").json()["count"] == 0
 
 
 def test_the_importer_catalogue_describes_columns_parameters_and_templates(tenant_a, people, client_for):
     data = client_for(people["accountant"], tenant_a).get("/api/v1/imports/importers/").json()
-    (importer,) = [i for i in data if i["code"] == "csrd.activities"]
-    assert [c["name"] for c in importer["columns"]][:3] == ["facility", "scope", "scope1_type"]
-    assert {"name": "quantity", "required": True}.items() <= importer["columns"][6].items()
-    assert [p["name"] for p in importer["parameters"]] == ["period", "decimal_separator"]
-    assert importer["templates"]["xlsx"] == "http://alpha.localhost/imports/template/csrd.activities.xlsx"
-    assert importer["upload"] == "http://alpha.localhost/api/v1/imports/csrd.activities/"
+    (importer,) = [i for i in data if i["code"] == "sample.items"]
+    assert [c["name"] for c in importer["columns"]] == ["site", "quantity", "unit", "organic", "notes"]
+    assert {"name": "unit", "required": True, "choices": ["kg", "t", "l"]}.items() <= importer["columns"][2].items()
+    assert [p["name"] for p in importer["parameters"]] == ["batch", "pause", "decimal_separator"]
+    assert importer["templates"]["xlsx"] == "http://alpha.localhost/imports/template/sample.items.xlsx"
+    assert importer["upload"] == "http://alpha.localhost/api/v1/imports/sample.items/"
 
 
 @pytest.mark.parametrize("fields, field, words", [
@@ -84,9 +85,9 @@ def test_the_importer_catalogue_describes_columns_parameters_and_templates(tenan
     ({"file": ("a.csv", b"")}, "file", "empty"),
     ({"file": ("a.xls", b"x")}, "file", ".xls files are not accepted"),
     ({"file": ("a.csv", b"x" * (50 * 1024 * 1024))}, "file", "the limit is 32 MB"),
-    ({"file": ("a.csv", GOOD_CSV), "period": "fy24"}, "period", "FY2024 is locked"),
-    ({"file": ("a.csv", GOOD_CSV), "period": "999999"}, "period", "Select a valid choice"),
-    ({"file": ("a.csv", GOOD_CSV), "period": "fy25", "decimal_separator": ";"}, "decimal_separator", "auto"),
+    ({"file": ("a.csv", GOOD_CSV), "batch": "locked"}, "batch", "B0 is locked"),
+    ({"file": ("a.csv", GOOD_CSV), "batch": "999999"}, "batch", "Select a valid choice"),
+    ({"file": ("a.csv", GOOD_CSV), "decimal_separator": ";"}, "decimal_separator", "auto"),
 ])
 def test_bad_uploads_are_problem_details_naming_the_field(importing, people, client_for, in_tenant, fields, field,
                                                           words):
@@ -94,12 +95,12 @@ def test_bad_uploads_are_problem_details_naming_the_field(importing, people, cli
     for key, value in fields.items():
         if key == "file":
             data["file"] = SimpleUploadedFile(*value)
-        elif key == "period" and value in ("fy24", "fy25"):
-            data["period"] = importing[value].pk
+        elif key == "batch" and value == "locked":
+            data["batch"] = importing["locked"].pk
         else:
             data[key] = value
-    data.setdefault("period", importing["fy25"].pk)
-    with mock.patch("regimes.base.tasks.run_import.apply_async") as queued:
+    data.setdefault("batch", importing["batch"].pk)
+    with mock.patch("factortrace.imports.tasks.run_import.apply_async") as queued:
         response = client_for(people["officer"], importing["tenant"]).post(UPLOAD, data)
     assert response.status_code == 400 and response["Content-Type"] == PROBLEM
     body = response.json()
@@ -118,13 +119,13 @@ def test_an_api_key_can_upload(importing, people, client_for, in_tenant):
     with in_tenant(importing["tenant"]):
         _, secret = api_key_create(user=people["officer"], name="ERP export")
     client = client_for(None, importing["tenant"], HTTP_AUTHORIZATION=f"Api-Key {secret}")
-    response = post_file(client, GOOD_CSV, period=importing["fy25"].pk)
+    response = post_file(client, GOOD_CSV, batch=importing["batch"].pk)
     assert response.status_code == 202 and response.json()["requested_by"] == "officer@alpha.example"
 
 
 def test_readers_cannot_upload(importing, people, client_for):
     for role in ("accountant", "auditor"):
-        response = post_file(client_for(people[role], importing["tenant"]), GOOD_CSV, period=importing["fy25"].pk)
+        response = post_file(client_for(people[role], importing["tenant"]), GOOD_CSV, batch=importing["batch"].pk)
         assert response.status_code == 403 and response["Content-Type"] == PROBLEM, role
 
 
@@ -135,7 +136,7 @@ def test_outsiders_and_anonymous_callers_get_nothing(importing, owner_b, tenant_
     # Charlie (owner of Beta) must see nothing of Alpha's …
     charlie = client_for(owner_b, importing["tenant"])
     assert [charlie.get(url).status_code for url in urls] == [404] * len(urls)
-    assert post_file(charlie, GOOD_CSV, period=importing["fy25"].pk).status_code == 404
+    assert post_file(charlie, GOOD_CSV, batch=importing["batch"].pk).status_code == 404
     # … nor find Alpha's job from his own tenant's API.
     own = client_for(owner_b, tenant_b)
     assert own.get(f"/api/v1/imports/{job.uuid}/").status_code == 404
@@ -154,4 +155,4 @@ def test_the_openapi_schema_documents_the_import_endpoints(tenant_a, people, cli
     upload = paths["/api/v1/imports/{importer}/"]["post"]
     assert "202" in upload["responses"]
     body = upload["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]
-    assert {"file", "decimal_separator", "period"} <= set(schema["components"]["schemas"][body]["properties"])
+    assert {"file", "decimal_separator", "batch"} <= set(schema["components"]["schemas"][body]["properties"])

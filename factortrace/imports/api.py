@@ -9,7 +9,7 @@
     GET  /api/v1/imports/<uuid>/errors/    the error file (CSV: row, column, cell, value, reason)
 
 Uploading needs EDIT, the rest VIEW. The upload calls the same service as the upload page
-(:func:`regimes.base.imports.import_request`), so the rules and messages are the same.
+(:func:`factortrace.imports.services.import_request`), so the rules and messages are the same.
 """
 from __future__ import annotations
 
@@ -18,8 +18,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view,
-                                   inline_serializer)
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -30,9 +35,9 @@ from rest_framework.views import APIView
 from factortrace.api.viewsets import TenantReadOnlyViewSet, TenantScopedMixin
 from factortrace.core.roles import Cap
 
-from . import imports
-from .imports import DECIMAL_SEPARATORS, MAX_IMPORT_BYTES, UnknownImporter, get_importer, import_request
 from .models import ImportJob
+from .registry import UnknownImporter, get_importer, importers
+from .services import DECIMAL_SEPARATORS, MAX_IMPORT_BYTES, import_open_errors, import_request, job_progress
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -60,7 +65,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     def to_representation(self, job: ImportJob) -> dict:
         data = super().to_representation(job)
-        data["progress"], data["message"] = imports.job_progress(job)  # live while rows stream in
+        data["progress"], data["message"] = job_progress(job)  # live while rows stream in
         return data
 
     def get_requested_by(self, job: ImportJob) -> str | None:
@@ -86,7 +91,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(summary="Import jobs", description="Every import job, newest first."),
     retrieve=extend_schema(summary="One import job",
-                           description="Status (queued, validating, committing, succeeded, failed), progress in %, "
+                           description="Status (queued, validating, succeeded, failed), progress in %, "
                                        "row counts, the first problems found and links to the page and the error "
                                        "file. Poll it until `status` is succeeded or failed."),
 )
@@ -105,7 +110,7 @@ class ImportJobViewSet(TenantReadOnlyViewSet):
     def errors(self, request, uuid=None):
         job = self.get_object()
         try:
-            handle = imports.import_open_errors(job)
+            handle = import_open_errors(job)
         except FileNotFoundError:
             raise NotFound("This import has no error file.") from None
         stem = job.original_name.rsplit(".", 1)[0] or "import"
@@ -115,7 +120,7 @@ class ImportJobViewSet(TenantReadOnlyViewSet):
 def _parameter_fields() -> dict:
     """Every importer's parameters as multipart fields, for the OpenAPI description."""
     fields: dict = {}
-    for importer in imports.importers():
+    for importer in importers():
         form_class = importer.params_form
         for name, form_field in (form_class.base_fields.items() if form_class else ()):
             help_text = f"{importer.code}: {form_field.help_text or form_field.label}"
@@ -194,7 +199,8 @@ class ImporterListView(APIView):
 
     read_cap = Cap.VIEW
 
-    @extend_schema(summary="Importers", operation_id="imports_importers_list", responses=inline_serializer("Importer", many=True, fields={
+    @extend_schema(summary="Importers", operation_id="imports_importers_list", responses=inline_serializer(
+        "Importer", many=True, fields={
         "code": serializers.CharField(), "regime": serializers.CharField(), "title": serializers.CharField(),
         "description": serializers.CharField(), "columns": serializers.ListField(child=serializers.DictField()),
         "parameters": serializers.ListField(child=serializers.DictField()),
@@ -202,7 +208,7 @@ class ImporterListView(APIView):
     }))
     def get(self, request):
         data = []
-        for importer in imports.importers():
+        for importer in importers():
             form_class = importer.params_form
             data.append({
                 "code": importer.code, "regime": importer.regime, "title": importer.title,
