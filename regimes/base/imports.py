@@ -644,13 +644,19 @@ class CsvReader(TableReader):
                                               "Save it as 'CSV UTF-8 (Comma delimited)' and upload it again.")
                     return
 
+    MAX_HEADER_CHARS = 128 * 1024  # csv's own field limit; a header is a few hundred characters
+
     def _read_header(self, columns: Sequence[Column]) -> None:
         record = 0
         while True:
-            line = self._text.readline()
+            line = self._text.readline(self.MAX_HEADER_CHARS + 1)
             if not line:
                 raise ImportFileError("The file has no header row: it is empty or holds only blank or '#' lines.")
             record += 1
+            if len(line) > self.MAX_HEADER_CHARS:
+                raise ImportFileError(f"The header row is longer than 128 KB (line {record}): it should name the "
+                                      f"columns ({', '.join(c.name for c in columns)}). Download the template to "
+                                      "start from the right header.")
             stripped = line.strip()
             if not stripped or stripped.lstrip('"').startswith("#"):
                 continue
