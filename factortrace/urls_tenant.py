@@ -2,6 +2,7 @@
 middleware and declares a capability (tests/test_tenant_sweep.py checks both)."""
 from django.urls import include, path
 
+from factortrace.accounts import views as account_views
 from factortrace.core import views as core_views
 from factortrace.core.admin import tenant_admin
 from factortrace.api import pages as api_pages
@@ -11,6 +12,7 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
     path("", core_views.dashboard, name="dashboard"),
+    path("accounts/security/", account_views.security_log, name="account_security_log"),
     path("accounts/", include("allauth.urls")),
     path("hop/", tenant_views.hop, name="hop"),
     path("switch/<slug:slug>/", tenant_views.switch, name="switch"),
