@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from factors import urls as factors_urls
 from factors.custom import urls as custom_factors_urls
+from factortrace.accounts import views as account_views
 from factortrace.api import pages as api_pages
 from factortrace.core import views as core_views
 from factortrace.core.admin import tenant_admin
@@ -14,6 +15,7 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
     path("", portal_views.dashboard, name="dashboard"),
+    path("accounts/security/", account_views.security_log, name="account_security_log"),
     path("accounts/", include("allauth.urls")),
     path("hop/", tenant_views.hop, name="hop"),
     path("switch/<slug:slug>/", tenant_views.switch, name="switch"),

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from factortrace.accounts.models import SecurityEvent
+from factortrace.accounts.security import security_log
 from factortrace.core.roles import GRANTABLE_BY, Cap
 from factortrace.core.tenancy import is_tenant_request, require_cap
 
@@ -104,6 +106,7 @@ def hop(request):
         return redirect("account_login")
     if not request.user.is_authenticated or request.user.pk != user.pk:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    security_log(SecurityEvent.Kind.ORGANISATION_SWITCHED, request=request, user=user, tenant=request.tenant.slug)
     return redirect("dashboard")
 
 

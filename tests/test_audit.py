@@ -106,6 +106,18 @@ def test_audit_page_filters_and_exports_csv(tenant_a, people, in_tenant, client_
     assert len(rows[0]["hash"]) == 64
 
 
+def test_an_audit_export_is_itself_audited(tenant_a, people, in_tenant, client_for):
+    _write_entries(tenant_a, in_tenant, people["officer"], n=2)
+    export = client_for(people["auditor"], tenant_a).get("/audit/export.csv", {"action": "test."})
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    with in_tenant(tenant_a):
+        entry = AuditEntry.objects.get(action="audit.log.exported")
+        assert entry.actor_id == people["auditor"].pk and entry.request_id
+        assert entry.after == {"filters": {"action": ["test."]}, "rows": len(rows),
+                               "last_sequence": int(rows[-1]["sequence"])}
+        assert verify_chain().ok
+
+
 def test_officers_and_accountants_do_not_see_the_audit_log(tenant_a, people, client_for):
     for role in ("officer", "accountant"):
         assert client_for(people[role], tenant_a).get("/audit/").status_code == 403

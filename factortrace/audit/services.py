@@ -122,6 +122,13 @@ def audit_log(*, action: str, actor=None, obj: models.Model | None = None, objec
     return entry
 
 
+def audit_access(*, action: str, actor, obj: models.Model | None = None, **fields) -> AuditEntry:
+    """Record a read that matters — a download, an export — in a transaction of its own (there is
+    no change to commit with it). Same arguments as :func:`audit_log`."""
+    with transaction.atomic():
+        return audit_log(action=action, actor=actor, obj=obj, **fields)
+
+
 def _label(instance) -> str:
     label = getattr(instance, "audit_label", "") or object_type_of(instance)
     return label

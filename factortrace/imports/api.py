@@ -33,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from factortrace.api.viewsets import TenantReadOnlyViewSet, TenantScopedMixin
+from factortrace.audit.services import audit_access
 from factortrace.core.roles import Cap
 
 from .models import ImportJob
@@ -113,6 +114,8 @@ class ImportJobViewSet(TenantReadOnlyViewSet):
             handle = import_open_errors(job)
         except FileNotFoundError:
             raise NotFound("This import has no error file.") from None
+        audit_access(action="imports.errors.downloaded", actor=request.user, obj=job,
+                     after={"file": job.errors_file.name})
         stem = job.original_name.rsplit(".", 1)[0] or "import"
         return FileResponse(handle, as_attachment=True, filename=f"{stem}-errors.csv", content_type="text/csv")
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from factortrace.audit.services import audit_access
 from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
 
@@ -128,6 +129,7 @@ def import_job_errors(request: HttpRequest, uuid) -> FileResponse:
         handle = import_open_errors(job)
     except FileNotFoundError:
         raise Http404("This import has no error file") from None
+    audit_access(action="imports.errors.downloaded", actor=request.user, obj=job, after={"file": job.errors_file.name})
     stem = job.original_name.rsplit(".", 1)[0] or "import"
     return FileResponse(handle, as_attachment=True, filename=f"{stem}-errors.csv", content_type="text/csv")
 

@@ -95,5 +95,8 @@ class MembershipMiddleware:
             if api:
                 return problem_response(404, "Not found", "No such resource.")
             raise Http404("No such page")
+        if request.api_key is not None and request.api_key.created_at < membership.created:
+            # A key from an earlier membership of the same person never works for a new one.
+            return problem_response(401, "Invalid API key", "The API key is unknown, revoked or expired.")
         request.membership = membership
         return None

@@ -81,6 +81,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "factortrace.core.middleware.RequestIdMiddleware",
+    "factortrace.core.middleware.ApiProblemMiddleware",
+    "factortrace.core.middleware.NulByteMiddleware",
     "factortrace.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "factortrace.core.middleware.SecurityHeadersMiddleware",

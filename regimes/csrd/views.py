@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from factortrace.audit.services import audit_access
 from factortrace.core import charts
 from factortrace.core.tenancy import has_cap, require_cap
 from factortrace.core.units import UnitError, parse_unit
@@ -154,7 +155,9 @@ def activity_evidence(request, pk: int):
     name = activity.evidence.name if activity.evidence else ""
     if not name or not name.startswith(f"{connection.schema_name}/"):
         raise Http404("No evidence")
-    return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1])
+    handle = activity.evidence.open("rb")
+    audit_access(action="csrd.evidence.downloaded", actor=request.user, obj=activity, after={"file": name})
+    return FileResponse(handle, as_attachment=True, filename=name.rsplit("/", 1)[-1])
 
 
 @require_cap(Cap.EDIT)

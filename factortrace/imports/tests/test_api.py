@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from factortrace.api.keys import api_key_create
+from factortrace.audit.models import AuditEntry
 from factortrace.imports import import_run
 from factortrace.imports.models import ImportJob
 
@@ -43,7 +44,7 @@ def test_upload_answers_202_with_the_job_then_reports_its_result(importing, peop
     assert done["error_count"] == 0 and done["links"]["errors_file"] is None
 
 
-def test_a_failed_job_lists_its_first_errors_and_links_the_error_file(importing, people, client_for):
+def test_a_failed_job_lists_its_first_errors_and_links_the_error_file(importing, people, client_for, in_tenant):
     job = importing["run"](BAD_CSV)
     client = client_for(people["accountant"], importing["tenant"])
     data = client.get(f"/api/v1/imports/{job.uuid}/").json()
@@ -55,6 +56,9 @@ def test_a_failed_job_lists_its_first_errors_and_links_the_error_file(importing,
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["row", "column", "cell", "value", "reason"] and len(rows) == 6
     assert rows[1][3].startswith("'=HYPERLINK")  # neutralised for spreadsheets
+    with in_tenant(importing["tenant"]):
+        assert AuditEntry.objects.filter(action="imports.errors.downloaded", object_id=str(job.pk),
+                                         actor=people["accountant"]).exists()
 
 
 def test_jobs_are_listed_and_filtered(importing, people, client_for):

@@ -162,6 +162,16 @@ def test_a_file_without_a_recognisable_header_says_what_the_header_should_be(tmp
     assert "first row must be the header" in message and "site, quantity, unit" in message
 
 
+@pytest.mark.parametrize("header", [
+    b"site,quantity,unit," + b"x" * 200_000,            # one cell over csv's 128 KB field limit
+    b"site,quantity,unit" + b",extra" * 30_000,           # 180 KB of short cells
+    b'"' + b"y" * 140_000,                                # an unclosed quote running to the end
+])
+def test_a_header_row_over_64_kb_is_the_imports_normal_error(tmp_path, header):
+    message = problem(tmp_path, header + b"\nLDS,1,kWh\n")
+    assert "The header row (line 1) is" in message and "may be at most 64 KB" in message and len(message) < 500
+
+
 def test_header_only_file_has_no_rows(tmp_path):
     _, rows = read(tmp_path, b"site,quantity,unit\n")
     assert rows == []

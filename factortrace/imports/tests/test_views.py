@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from factortrace.audit.models import AuditEntry
 from factortrace.imports.models import ImportJob
 
 from .conftest import BAD_CSV, GOOD_CSV
@@ -50,7 +51,7 @@ def test_a_finished_job_stops_polling_and_shows_the_count(importing, people, cli
     assert client.get(f"/imports/{job.uuid}/errors.csv").status_code == 404  # nothing to list
 
 
-def test_a_failed_job_shows_the_first_errors_and_offers_the_error_file(importing, people, client_for):
+def test_a_failed_job_shows_the_first_errors_and_offers_the_error_file(importing, people, client_for, in_tenant):
     job = importing["run"](BAD_CSV)
     client = client_for(people["auditor"], importing["tenant"])
     page = client.get(f"/imports/{job.uuid}/").content.decode()
@@ -65,6 +66,9 @@ def test_a_failed_job_shows_the_first_errors_and_offers_the_error_file(importing
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["row", "column", "cell", "value", "reason"] and len(rows) == 1 + job.error_count
     assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    with in_tenant(importing["tenant"]):  # who took the error file is in the trail
+        assert AuditEntry.objects.filter(action="imports.errors.downloaded", object_id=str(job.pk),
+                                         actor=people["auditor"]).exists()
 
 
 def test_a_file_problem_is_shown_as_such(importing, people, client_for):

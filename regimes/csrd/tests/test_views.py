@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from factortrace.audit.models import AuditEntry
 from regimes.csrd import services
 from regimes.csrd.models import ActivityRecord, Facility, ReportingPeriod
 
@@ -134,6 +135,9 @@ def test_evidence_is_stored_under_the_schema_and_served_to_members_only(period, 
     assert activity.evidence.name.startswith("alpha/evidence/") and activity.evidence_name == "gas_invoice_2025-03.pdf"
     download = client_for(people["auditor"], tenant_a).get(f"/csrd/activities/{activity.pk}/evidence/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 invoice"
+    with in_tenant(tenant_a):  # who took the evidence is in the trail
+        assert AuditEntry.objects.filter(action="csrd.evidence.downloaded", object_id=str(activity.pk),
+                                         actor=people["auditor"]).exists()
     assert client_for(owner_b, tenant_b).get(f"/csrd/activities/{activity.pk}/evidence/").status_code == 404
     bad = SimpleUploadedFile("macro.xlsm", b"PK", content_type="application/octet-stream")
     response = client_for(people["officer"], tenant_a).post(f"/csrd/activities/{activity.pk}/", {
