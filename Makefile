@@ -2,7 +2,8 @@
 #
 #   make run     venv + requirements, embedded PostgreSQL and Valkey under var/, migrations,
 #                factor library, demo tenant; then a Celery worker and the web server.
-#   make test    the same set-up, then the whole pytest suite (non-zero exit on any failure).
+#   make test    `make lint` (ruff, import-linter), the same set-up, then the whole pytest suite
+#                (non-zero exit on any failure).
 #
 # DATABASE_URL / REDIS_URL in the environment replace the embedded services.
 
@@ -43,7 +44,7 @@ run: venv
 setup: venv
 	$(SERVICES) exec -- $(PY) manage.py platform_setup
 
-test: venv sysdeps
+test: lint sysdeps
 	$(SERVICES) exec -- sh -c '$(PY) manage.py platform_setup && $(PY) -m pytest $(PYTEST_ARGS)'
 
 services-up: venv
@@ -55,8 +56,11 @@ services-down:
 bench: venv
 	$(SERVICES) exec -- sh -c 'for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done'
 
+# ruff (rules in pyproject.toml) and import-linter (the layers of DESIGN.md, contracts in
+# pyproject.toml); any finding fails the target, and `make test` runs it first.
 lint: venv
-	$(PY) -m ruff check . || true
+	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 clean: services-down
 	rm -rf var/ $(VENV)

@@ -26,13 +26,12 @@ def tenancy(django_db_setup, django_db_blocker):
     """Public tenant, template schema, tenants A (alpha) and B (beta) and their people."""
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
-
-    from tenants.management.commands.platform_setup import public_tenant_ensure
-    from tenants.models import Tenant
-    from tenants.roles import Role
-    from tenants.services import membership_add, plans_ensure, template_schema_ensure, tenant_create
-
     from django.db import connection
+
+    from factortrace.core.roles import Role
+    from factortrace.portal.management.commands.platform_setup import public_tenant_ensure
+    from tenants.models import Tenant
+    from tenants.services import membership_add, plans_ensure, template_schema_ensure, tenant_create
 
     User = get_user_model()
     assert connection.settings_dict["NAME"].startswith("test_"), "test data goes only into a test database"

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "factortrace.settings.base"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -27,8 +27,13 @@ from django.db import IntegrityError, connection, transaction  # noqa: E402
 from django_tenants.utils import get_public_schema_name, schema_context  # noqa: E402
 
 from factors.loading import load_sources  # noqa: E402
-from factors.models import (CbamBenchmark, EmissionFactor, EnergyConversionFactor, FactorSource,  # noqa: E402
-                            GlobalWarmingPotential)
+from factors.models import (  # noqa: E402
+    CbamBenchmark,
+    EmissionFactor,
+    EnergyConversionFactor,
+    FactorSource,
+    GlobalWarmingPotential,
+)
 
 GOAL_SECONDS = 60
 GOAL_MB = 500

@@ -13,13 +13,12 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from factortrace.api.viewsets import TenantModelViewSet, TenantReadOnlyViewSet
+from factortrace.api.viewsets import TenantReadOnlyViewSet
 from factortrace.core.units import UnitError
 
 from .conversions import CBAM_MARKUP_BY_YEAR, cbam_default_with_markup
-from .custom.models import CustomFactor
 from .fields import ExactDecimalField
-from .filters import BenchmarkFilter, CustomFactorFilter, EmissionFactorFilter, GwpFilter
+from .filters import BenchmarkFilter, EmissionFactorFilter, GwpFilter
 from .forms import ResolveForm
 from .models import CbamBenchmark, EmissionFactor, FactorSource, GlobalWarmingPotential
 from .selectors import LIST_DEFERRED, other_editions
@@ -279,24 +278,3 @@ class BenchmarkViewSet(TenantReadOnlyViewSet):
     queryset = CbamBenchmark.objects.select_related("source").order_by("cn_code", "column", "production_route", "id")
     serializer_class = BenchmarkSerializer
     filterset_class = BenchmarkFilter
-
-
-# ---------------------------------------------------------------- custom factors
-class CustomFactorSerializer(ExactModelSerializer):
-    class Meta:
-        model = CustomFactor
-        fields = ["id", "kind", "supplier", "source_name", "reference", "scope", "level1", "level2", "level3",
-                  "level4", "activity", "classification", "classification_code", "region", "year", "unit",
-                  "kgco2e_per_unit", "co2", "ch4", "n2o", "other", "biogenic_co2", "direct", "indirect", "gwp_basis",
-                  "valid_from", "valid_to", "notes", "tenant_notes", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
-
-
-class CustomFactorViewSet(TenantModelViewSet):
-    """This organisation's custom and supplier-specific factors. Officers and admins write; every
-    write is audited; deletes are soft (an admin can restore)."""
-
-    queryset = CustomFactor.objects.order_by("kind", "activity", "id")
-    serializer_class = CustomFactorSerializer
-    filterset_class = CustomFactorFilter
-    ordering_fields = ["activity", "kgco2e_per_unit", "updated_at", "id"]

@@ -1,4 +1,5 @@
-"""/api/v1/factors/ (tenant hosts): library, sources, resolution, grid electricity, custom factors."""
+"""/api/v1/factors/ (tenant hosts): library, sources, resolution, grid electricity, reference tables
+(custom factors: ``factors.custom.api_urls``)."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
@@ -6,7 +7,6 @@ from . import api
 
 router = SimpleRouter()
 router.register("sources", api.FactorSourceViewSet, basename="factor-source")
-router.register("custom", api.CustomFactorViewSet, basename="custom-factor")
 router.register("gwp", api.GwpViewSet, basename="gwp")
 router.register("cbam-benchmarks", api.BenchmarkViewSet, basename="cbam-benchmark")
 router.register("", api.EmissionFactorViewSet, basename="emission-factor")

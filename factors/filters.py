@@ -6,8 +6,7 @@ from django import forms
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 
-from .custom.models import CustomFactor, CustomFactorKind
-from .models import CbamBenchmark, EmissionFactor, FactorSource, GlobalWarmingPotential, Scope
+from .models import CbamBenchmark, EmissionFactor, FactorSource, GlobalWarmingPotential
 from .selectors import factor_search, normalise_region
 
 SCOPE_FILTER_CHOICES = [("1", "Scope 1"), ("2", "Scope 2"), ("3", "Scope 3"),
@@ -66,31 +65,9 @@ class EmissionFactorBrowseFilter(EmissionFactorFilter):
         fields["source"].label_from_instance = lambda source: f"{source.label} — {source.edition}"
         units = EmissionFactor.objects.order_by("unit").values_list("unit", flat=True).distinct()
         fields["unit"].widget = forms.Select(choices=[("", "Any unit")] + [(u, u) for u in units])
-        fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": "natural gas, diesel, cement 7207…",
-                                                    "autocomplete": "off"})
+        fields["q"].widget = forms.TextInput(attrs={"type": "search", "autocomplete": "off",
+                                                    "placeholder": "natural gas, diesel, cement 7207…"})
         fields["region"].widget.attrs.update({"placeholder": "GB, DE, CAMX, GLOBAL", "size": 10})
-
-
-class CustomFactorFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Search")
-    kind = django_filters.ChoiceFilter(choices=CustomFactorKind.choices, empty_label="Custom and supplier")
-    scope = django_filters.ChoiceFilter(choices=[c for c in Scope.choices if c[0]], empty_label="Any scope")
-    region = django_filters.CharFilter(method="filter_region")
-    unit = django_filters.CharFilter(field_name="unit", lookup_expr="iexact")
-
-    class Meta:
-        model = CustomFactor
-        fields = ["q", "kind", "scope", "region", "unit"]
-
-    def filter_q(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(Q(activity__icontains=word) | Q(supplier__icontains=word)
-                                       | Q(level1__icontains=word) | Q(level2__icontains=word)
-                                       | Q(classification_code__icontains=word) | Q(source_name__icontains=word))
-        return queryset
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region=normalise_region(value)) if value.strip() else queryset
 
 
 class GwpFilter(django_filters.FilterSet):

@@ -1,17 +1,17 @@
-"""Forms of the factor pages: the resolution explainer and tenant custom factors."""
+"""Forms of the factor pages: the resolution explainer, and the unit checks every factor form uses."""
 from __future__ import annotations
 
 from django import forms
 
 from factortrace.core.units import UNIT_CHOICES, UnitError, parse_unit
 
-from .custom.models import CustomFactor
 from .models import Scope
 
 _UNIT_HELP = "A unit such as kWh, kWh (Gross CV), litres, tonne, km, passenger.km, tonne.km, EUR, USD."
 
 
-def _clean_unit(value: str) -> str:
+def validated_unit(value: str) -> str:
+    """The unit as typed, if pint can parse it; else a form error naming it and the accepted units."""
     value = (value or "").strip()
     try:
         parse_unit(value)
@@ -32,40 +32,13 @@ class ResolveForm(forms.Form):
     scope = forms.ChoiceField(required=False, choices=[("", "Any scope")] + [c for c in Scope.choices if c[0]])
 
     def clean_unit(self):
-        return _clean_unit(self.cleaned_data["unit"])
+        return validated_unit(self.cleaned_data["unit"])
 
     def clean(self):
         data = super().clean()
         if not (data.get("keywords") or "").strip() and not (data.get("category") or "").strip():
             raise forms.ValidationError("Give keywords or a category.")
         return data
-
-
-class CustomFactorForm(forms.ModelForm):
-    class Meta:
-        model = CustomFactor
-        fields = ["kind", "supplier", "activity", "unit", "kgco2e_per_unit", "region", "year", "scope", "level1",
-                  "level2", "classification", "classification_code", "co2", "ch4", "n2o", "other", "biogenic_co2",
-                  "direct", "indirect", "gwp_basis", "valid_from", "valid_to", "source_name", "reference", "notes",
-                  "tenant_notes"]
-        widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_to": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 3}),
-            "tenant_notes": forms.Textarea(attrs={"rows": 3}),
-            "unit": forms.TextInput(attrs={"list": "unit-choices", "autocomplete": "off"}),
-        }
-        labels = {"kgco2e_per_unit": "kg CO2e per unit", "co2": "CO2 (kg CO2e per unit)",
-                  "ch4": "CH4 (kg CO2e per unit)", "n2o": "N2O (kg CO2e per unit)", "gwp_basis": "GWP basis"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = [("", "Not stated")] + [choice for choice in Scope.choices if choice[0]]
-        self.fields["gwp_basis"].choices = [("", "Not stated / CO2 only")] + [c for c in self.fields[
-            "gwp_basis"].choices if c[0]]
-
-    def clean_unit(self):
-        return _clean_unit(self.cleaned_data["unit"])
 
 
 def unit_datalist() -> list[tuple[str, str]]:

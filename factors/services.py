@@ -1,4 +1,4 @@
-"""Factor resolution, snapshots for calculated records, and writes of tenant custom factors.
+"""Factor resolution and snapshots for calculated records.
 
 Resolution precedence (the issue's ladder, first rung wins)::
 
@@ -19,20 +19,17 @@ the publisher's own table order. The reason names the criterion that decided.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
-from django.contrib.postgres.search import SearchVector
-from django.db import connection
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Abs
-from django_tenants.utils import get_public_schema_name
 
-from factortrace.audit.services import audited_delete, audited_save
 from factortrace.core.units import UnitError, canonical, compatible, parse_unit
 
-from .models import SEARCH_CONFIG, EmissionFactor, FactorSource, Scope
+from .models import EmissionFactor, FactorSource, Scope
 from .selectors import normalise_region, search_query
 
 RUNG_LABELS = {
@@ -72,6 +69,19 @@ class Candidate:
                 -(source.year if source else 0), factor.pk)
 
 
+#: Where the rungs above the library come from: ``provider(*, keywords, category, unit, region,
+#: year, scope) -> list[Candidate]``. The tenant app ``factors.custom`` registers the tenant's
+#: custom and supplier-specific factors (rungs 0 and 1) when it is ready; this shared app never
+#: imports it.
+CandidateProvider = Callable[..., list[Candidate]]
+_candidate_providers: list[CandidateProvider] = []
+
+
+def register_candidate_provider(provider: CandidateProvider) -> None:
+    if provider not in _candidate_providers:
+        _candidate_providers.append(provider)
+
+
 @dataclass
 class Resolution:
     factor: object | None
@@ -106,8 +116,9 @@ def resolve_factor(*, keywords: str = "", category: str = "", unit: str, region:
     query = {"keywords": keywords, "category": category, "unit": unit, "region": region_code, "year": year,
              "scope": scope}
     library_units = _compatible_units(unit, EmissionFactor.objects.order_by().values_list("unit", flat=True).distinct())
-    candidates = _custom_candidates(keywords=keywords, category=category, unit=unit, region=region_code, year=year,
-                                    scope=scope)
+    candidates = [candidate for provider in _candidate_providers
+                  for candidate in provider(keywords=keywords, category=category, unit=unit, region=region_code,
+                                            year=year, scope=scope)]
     candidates += _library_candidates(keywords=keywords, category=category, unit=unit, units=library_units,
                                       region=region_code, year=year, scope=scope)
     candidates.sort(key=Candidate.sort_key)
@@ -151,16 +162,16 @@ def grid_electricity_factor(*, region: str, year: int | None = None) -> Resoluti
 
 # ---------------------------------------------------------------- candidates
 @lru_cache(maxsize=8192)
-def _compatible(a: str, b: str) -> bool:
+def units_compatible(a: str, b: str) -> bool:
     """units.compatible, remembered: refusals raise inside pint and are not cached there."""
     return compatible(a, b)
 
 
 def _compatible_units(unit: str, units) -> list[str]:
-    return sorted({u for u in units if _compatible(u, unit)})
+    return sorted({u for u in units if units_compatible(u, unit)})
 
 
-def _unit_rank(factor_unit: str, activity_unit: str) -> int:
+def unit_rank(factor_unit: str, activity_unit: str) -> int:
     """0 same unit and basis; 1 convertible, gross CV for an unstated basis; 2 net CV for an unstated basis."""
     wanted, have = parse_unit(activity_unit), parse_unit(factor_unit)
     if canonical(factor_unit) == canonical(activity_unit):
@@ -170,7 +181,7 @@ def _unit_rank(factor_unit: str, activity_unit: str) -> int:
     return 1
 
 
-def _category_q(category: str, prefix: str = "") -> Q:
+def category_q(category: str, prefix: str = "") -> Q:
     """'Fuels > Liquid fuels' matches level1 and level2 in order; one word matches any level or a code."""
     parts = [part.strip() for part in category.replace("/", ">").split(">") if part.strip()]
     if not parts:
@@ -194,7 +205,7 @@ def _library_candidates(*, keywords, category, unit, units, region, year, scope)
     if scope:
         queryset = queryset.filter(scope=scope)
     if category:
-        queryset = queryset.filter(_category_q(category))
+        queryset = queryset.filter(category_q(category))
     if region:
         queryset = queryset.filter(region__in=[region, "GLOBAL"])
     query = search_query(keywords, prefix=False)
@@ -223,40 +234,9 @@ def _library_candidates(*, keywords, category, unit, units, region, year, scope)
             rung = 3
         candidates.append(Candidate(
             factor=factor, rung=rung, year_distance=abs(factor.year - year) if year is not None else 0,
-            in_activity=factor.in_activity, unit_rank=_unit_rank(factor.unit, unit),
+            in_activity=factor.in_activity, unit_rank=unit_rank(factor.unit, unit),
             superseded=factor.source.is_superseded,
             note=f"superseded by {factor.source.superseded_by.edition}" if factor.source.is_superseded else ""))
-    return candidates
-
-
-def _custom_candidates(*, keywords, category, unit, region, year, scope) -> list[Candidate]:
-    if connection.schema_name == get_public_schema_name():
-        return []
-    from .custom.models import CustomFactor, CustomFactorKind  # noqa: PLC0415 — tenant app
-
-    queryset = CustomFactor.objects.all()
-    if scope:
-        queryset = queryset.filter(scope=scope)
-    if category:
-        queryset = queryset.filter(_category_q(category))
-    if region:
-        queryset = queryset.filter(region__in=["", region, "GLOBAL"])
-    if year is not None:
-        queryset = queryset.filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=year),
-                                   Q(valid_to__isnull=True) | Q(valid_to__year__gte=year))
-    query = search_query(keywords, prefix=False)
-    if query is not None:
-        vector = SearchVector("activity", "supplier", "level1", "level2", "level3", "level4", "classification_code",
-                              "notes", "source_name", config=SEARCH_CONFIG)
-        queryset = queryset.annotate(search=vector).filter(search=query)
-    candidates = []
-    for factor in queryset:
-        if not _compatible(factor.unit, unit):
-            continue
-        rung = 0 if factor.kind == CustomFactorKind.CUSTOM else 1
-        distance = abs(factor.year - year) if (year is not None and factor.year is not None) else 0
-        candidates.append(Candidate(factor, rung, distance, True, _unit_rank(factor.unit, unit), False,
-                                    note=f"supplier {factor.supplier}" if factor.supplier else ""))
     return candidates
 
 
@@ -288,7 +268,7 @@ def _reason(best: Candidate, candidates: list[Candidate], query: dict) -> str:
 
 def _decisive(best: Candidate, other: Candidate, query: dict) -> str:
     a, b = best.sort_key(), other.sort_key()
-    index = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), len(a) - 1)
+    index = next((i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y), len(a) - 1)
     factor, rival = best.factor, other.factor
     if index == 0:
         return f"the other is only a '{other.rung_label}' candidate"
@@ -357,16 +337,6 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-# ---------------------------------------------------------------- custom factors
-def custom_factor_save(*, factor, actor):
-    """Validate and save (create or update) a tenant custom factor with its audit entry."""
-    factor.full_clean()  # raises ValidationError with the field messages
-    return audited_save(factor, actor=actor)
-
-
-def custom_factor_delete(*, factor, actor):
-    return audited_delete(factor, actor=actor)
-
-
-__all__ = ["Candidate", "Resolution", "UnitError", "custom_factor_delete", "custom_factor_save", "describe",
-           "factor_snapshot", "grid_electricity_factor", "resolve_factor"]
+__all__ = ["Candidate", "Resolution", "UnitError", "category_q", "describe", "factor_snapshot",
+           "grid_electricity_factor", "register_candidate_provider", "resolve_factor", "unit_rank",
+           "units_compatible"]

@@ -1,36 +1,33 @@
-"""The factor browser on tenant hosts: search, detail with provenance, explain, custom factors.
+"""The factor browser on tenant hosts: search, detail with provenance, explain, reference tables.
 
-Every view declares its capability (``@require_cap``): reading the library needs VIEW, writing
-custom factors needs EDIT. The library itself is public-schema data; custom factors are read
-through the tenant's own schema (the connection is already on it).
+Every view declares its capability (``@require_cap``): reading the library needs VIEW. The
+library itself is public-schema data; the tenant's custom factors have their pages in
+``factors.custom.views`` (same URL namespace, ``factors:custom_*``).
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, render
 
-from factortrace.core.tenancy import has_cap, require_cap
+from factortrace.core.roles import Cap
+from factortrace.core.tenancy import require_cap
 from factortrace.core.units import UnitError
-from tenants.roles import Cap
 
 from . import selectors
 from .conversions import CBAM_MARKUP_BY_YEAR, cbam_default_with_markup
-from .custom.models import CustomFactor
-from .filters import BenchmarkFilter, CustomFactorFilter, EmissionFactorBrowseFilter, GwpFilter
-from .forms import CustomFactorForm, ResolveForm, unit_datalist
+from .filters import BenchmarkFilter, EmissionFactorBrowseFilter, GwpFilter
+from .forms import ResolveForm, unit_datalist
 from .models import CbamBenchmark, EmissionFactor, EnergyConversionFactor, FactorSource, GlobalWarmingPotential
-from .services import custom_factor_delete, custom_factor_save, factor_snapshot, resolve_factor
+from .services import factor_snapshot, resolve_factor
 
 PAGE_SIZE = 25
 
 
-def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    """The page the request asks for (``?page=``), PAGE_SIZE rows by default."""
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
@@ -39,7 +36,7 @@ def factor_browse(request: HttpRequest) -> HttpResponse:
     base = selectors.library().order_by("source__priority", "source__dataset", "-source__year", "id")
     filterset = EmissionFactorBrowseFilter(request.GET or None, queryset=base)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    page = _page(request, queryset)
+    page = page_of(request, queryset)
     context = {
         "filter": filterset, "page": page, "total": EmissionFactor.objects.count(),
         "source_count": FactorSource.objects.filter(counts__has_key="emission_factors").count(),
@@ -117,58 +114,5 @@ def reference_table(request: HttpRequest, kind: str) -> HttpResponse:
         queryset = filterset.qs
     return render(request, "factors/reference.html", {
         "kind": kind, "title": title, "description": description, "filter": filterset,
-        "page": _page(request, queryset, 50), "tables": {key: value[2] for key, value in _REFERENCE_TABLES.items()},
+        "page": page_of(request, queryset, 50), "tables": {key: value[2] for key, value in _REFERENCE_TABLES.items()},
     })
-
-
-# ---------------------------------------------------------------- custom factors
-@require_cap(Cap.VIEW)
-def custom_list(request: HttpRequest) -> HttpResponse:
-    filterset = CustomFactorFilter(request.GET or None, queryset=CustomFactor.objects.order_by("kind", "activity"))
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else CustomFactor.objects.order_by(
-        "kind", "activity")
-    return render(request, "factors/custom_list.html", {
-        "filter": filterset, "page": _page(request, queryset), "can_edit": has_cap(request, Cap.EDIT),
-        "any": CustomFactor.objects.exists(),
-    })
-
-
-@require_cap(Cap.VIEW)
-def custom_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    factor = get_object_or_404(CustomFactor, pk=pk)
-    return render(request, "factors/custom_detail.html", {
-        "factor": factor, "can_edit": has_cap(request, Cap.EDIT), "snapshot": factor_snapshot(factor)})
-
-
-@require_cap(Cap.EDIT)
-def custom_create(request: HttpRequest) -> HttpResponse:
-    return _custom_form(request, CustomFactor(), created=True)
-
-
-@require_cap(Cap.EDIT)
-def custom_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _custom_form(request, get_object_or_404(CustomFactor, pk=pk), created=False)
-
-
-def _custom_form(request: HttpRequest, factor: CustomFactor, *, created: bool) -> HttpResponse:
-    form = CustomFactorForm(request.POST or None, instance=factor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            custom_factor_save(factor=form.save(commit=False), actor=request.user)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"{'Created' if created else 'Saved'} {factor.activity}.")
-            return redirect("factors:custom_detail", pk=factor.pk)
-    return render(request, "factors/custom_form.html", {"form": form, "factor": factor, "created": created,
-                                                        "units": unit_datalist()})
-
-
-@require_cap(Cap.EDIT)  # outermost: a reader gets 403 whatever the method
-@require_POST
-def custom_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    factor = get_object_or_404(CustomFactor, pk=pk)
-    custom_factor_delete(factor=factor, actor=request.user)
-    messages.success(request, f"Deleted {factor.activity}. An admin can restore it from the organisation admin.")
-    return redirect("factors:custom_list")

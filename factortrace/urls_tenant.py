@@ -2,24 +2,30 @@
 middleware and declares a capability (tests/test_tenant_sweep.py checks both)."""
 from django.urls import include, path
 
+from factors import urls as factors_urls
+from factors.custom import urls as custom_factors_urls
+from factortrace.accounts import views as account_views
+from factortrace.api import pages as api_pages
 from factortrace.core import views as core_views
 from factortrace.core.admin import tenant_admin
-from factortrace.api import pages as api_pages
+from factortrace.portal import views as portal_views
 from tenants import views as tenant_views
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
-    path("", core_views.dashboard, name="dashboard"),
+    path("", portal_views.dashboard, name="dashboard"),
+    path("accounts/security/", account_views.security_log, name="account_security_log"),
     path("accounts/", include("allauth.urls")),
     path("hop/", tenant_views.hop, name="hop"),
     path("switch/<slug:slug>/", tenant_views.switch, name="switch"),
     path("members/", include("tenants.urls_tenant")),
     path("admin/", tenant_admin.urls),
     path("api/v1/", include("factortrace.api.urls")),
-    path("factors/", include("factors.urls")),
+    # One namespace for the shared library's pages and the tenant's own factors.
+    path("factors/", include((factors_urls.urlpatterns + custom_factors_urls.urlpatterns, "factors"))),
     path("reports/", include("reports.urls")),
-    path("imports/", include("regimes.base.urls")),
+    path("imports/", include("factortrace.imports.urls")),
     path("inventory/", include("regimes.inventory.urls")),
     path("csrd/", include("regimes.csrd.urls")),
     path("audit/", include("factortrace.audit.urls")),

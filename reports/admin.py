@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from factortrace.core.admin import ReadOnlyTenantModelAdmin, tenant_admin
+from factortrace.audit.admin import ReadOnlyTenantModelAdmin
+from factortrace.core.admin import tenant_admin
 
 from .models import Report
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from factortrace.audit.models import AuditEntry
 from factortrace.core import charts
+from factortrace.core.roles import Role
 from tenants.models import Membership
-from tenants.roles import Role
 
 from .registry import BuildContext, OutputFormat, RenderContext, ReportKind, register
 from .renderers import json_bytes, pdf_bytes

@@ -5,10 +5,10 @@ import uuid
 
 from django.db import models
 
-from factortrace.core.models import TrackedRun
+from factortrace.core.runs import Run
 
 
-class Report(TrackedRun):
+class Report(Run):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -29,14 +29,14 @@ class Report(TrackedRun):
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     validation = models.JSONField(default=dict, blank=True, help_text="Schema/XBRL validation outcome, if any.")
-    error = models.TextField(blank=True)
 
-    class Meta(TrackedRun.Meta):
+    STALE_ERROR = "The run did not finish (worker lost); please generate it again."
+    INTERRUPTED_ERROR = ("The report was started {attempts} times and never finished: each time the worker "
+                         "doing it was lost (stopped for using too much memory or time, or restarted). "
+                         "Please generate it again.")
+
+    class Meta(Run.Meta):
         pass
 
     def __str__(self) -> str:
         return f"{self.title} ({self.format.upper()}, {self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

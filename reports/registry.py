@@ -16,8 +16,9 @@ Contract for a kind's callables:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class OutputFormat:
     label: str
     media_type: str
     extension: str
-    render: Callable[[Any, "RenderContext"], bytes]
+    render: Callable[[Any, RenderContext], bytes]
     validate: Callable[[bytes], dict] | None = None
 
 
@@ -36,7 +37,7 @@ class ReportKind:
     title: str
     regime: str
     description: str
-    build: Callable[["BuildContext"], Any]
+    build: Callable[[BuildContext], Any]
     formats: tuple[OutputFormat, ...]
     params_form: type | None = None
     standard: str = ""

@@ -1,46 +1,17 @@
-"""Renderers every report kind can use: PDF (WeasyPrint), HTML/XHTML templates, CSV, JSON, XML.
+"""Renderers every report kind can use: PDF (WeasyPrint), JSON, XML; CSV is
+:func:`factortrace.core.csvsafe.csv_bytes` (the audit export uses it too).
 
 All are pure: data in, bytes out.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection (OWASP): text starting with = + - @ TAB CR gets a
-    leading apostrophe, so Excel/LibreOffice show it as text instead of evaluating it. Numbers
-    stay numbers (a negative Decimal is not text)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM (so Excel detects the encoding), comma-separated, formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([safe_cell(_plain(v)) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value
+from lxml import etree
 
 
 def json_bytes(data: Any) -> bytes:
@@ -56,10 +27,6 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def html_bytes(template: str, context: dict) -> bytes:
-    return render_to_string(template, context).encode("utf-8")
-
-
 def pdf_bytes(template: str, context: dict) -> bytes:
     """Render a Django template to PDF with WeasyPrint. Static files (CSS, fonts, images) are read
     from the project's static folders, never fetched over the network."""
@@ -70,7 +37,7 @@ def pdf_bytes(template: str, context: dict) -> bytes:
 
 
 def _local_only_fetcher(url: str, timeout: int = 10, ssl_context=None):
-    from weasyprint.urls import default_url_fetcher  # noqa: PLC0415
+    from weasyprint.urls import default_url_fetcher  # noqa: PLC0415 — heavy import (weasyprint), only in workers
 
     if url.startswith(("file:", "data:")):
         return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
@@ -78,6 +45,4 @@ def _local_only_fetcher(url: str, timeout: int = 10, ssl_context=None):
 
 
 def xml_bytes(element) -> bytes:
-    from lxml import etree  # noqa: PLC0415
-
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8", pretty_print=True)

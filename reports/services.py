@@ -1,7 +1,6 @@
 """Requesting, running and serving reports."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import os
@@ -13,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from factortrace.audit.services import audit_log
+from factortrace.core.runs import Progress, run_fail, run_fail_stale, run_finish, run_start
 from factortrace.core.tasks import enqueue_on_commit
 
 from . import registry
@@ -20,7 +20,6 @@ from .models import Report
 from .registry import BuildContext, RenderContext
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = dt.timedelta(hours=2)
 
 
 class ReportError(Exception):
@@ -66,40 +65,31 @@ def _write_atomically(name: str, content: bytes) -> None:
 def report_run(report_id: int) -> Report:
     """Do the work of one run. Idempotent: a finished run is left alone; a retried one starts over
     and overwrites the same file."""
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report_id)
-        if report.is_finished:
-            return report
-        report.status = Report.Status.RUNNING
-        report.attempts += 1
-        report.started_at = timezone.now()
-        report.progress, report.message, report.error = 0, "Starting", ""
-        report.save(update_fields=["status", "attempts", "started_at", "progress", "message", "error"])
-
-    def progress(percent: int, message: str) -> None:
-        Report.objects.filter(pk=report_id).update(progress=max(0, min(99, int(percent))), message=message[:200])
-
+    report, started = run_start(Report, report_id)
+    if not started:
+        return report
+    progress = Progress(report, every=0)  # a report reports a few steps: each one shows
     kind = registry.get(report.kind)
     output = kind.format(report.format)
     tenant = connection.tenant
     validation: dict = {}
     try:
         data = kind.build(BuildContext(report=report, tenant=tenant, params=report.parameters, progress=progress))
-        progress(90, f"Rendering {output.label}")
+        progress(90, f"Rendering {output.label}", force=True)
         content = output.render(data, RenderContext(report=report, tenant=tenant, generated_at=timezone.now()))
         if output.validate is not None:
-            progress(95, "Validating against the official schema")
+            progress(95, "Validating against the official schema", force=True)
             validation = output.validate(content)
             if not validation.get("ok", False):
                 raise ReportError("The generated file failed validation: "
                                   + "; ".join(validation.get("errors", [])[:5]))
     except ReportError as exc:
-        _finish(report_id, status=Report.Status.FAILED, error=str(exc), validation=validation)
+        run_finish(report, Report.Status.FAILED, message=Report.FAILED_MESSAGE, error=str(exc), validation=validation)
         return Report.objects.get(pk=report_id)
     name = report_path(report, output.extension)
     _write_atomically(name, content)
-    _finish(report_id, status=Report.Status.SUCCEEDED, file=name, sha256=hashlib.sha256(content).hexdigest(),
-            size=len(content), file_name=_download_name(report, tenant, output.extension), validation=validation)
+    run_finish(report, Report.Status.SUCCEEDED, message="Ready", file=name, sha256=hashlib.sha256(content).hexdigest(),
+               size=len(content), file_name=_download_name(report, tenant, output.extension), validation=validation)
     return Report.objects.get(pk=report_id)
 
 
@@ -108,19 +98,9 @@ def _download_name(report: Report, tenant, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def _finish(report_id: int, **fields) -> None:
-    fields.update(finished_at=timezone.now())
-    if fields["status"] == Report.Status.SUCCEEDED:
-        fields.update(progress=100, message="Ready")
-    else:
-        fields.update(message="Failed")
-    Report.objects.filter(pk=report_id).update(**fields)
-
-
 def report_fail(report_id: int, error: str) -> None:
     """Mark a run failed after its last retry (infrastructure errors)."""
-    Report.objects.filter(pk=report_id).exclude(status=Report.Status.SUCCEEDED).update(
-        status=Report.Status.FAILED, error=error[:2000], finished_at=timezone.now(), message="Failed")
+    run_fail(Report, report_id, error)
 
 
 def report_open(report: Report, *, actor):
@@ -138,8 +118,4 @@ def report_open(report: Report, *, actor):
 
 def fail_stale() -> int:
     """Runs stuck in queued/running for hours (every retry exhausted, worker gone) → failed."""
-    cutoff = timezone.now() - STALE_AFTER
-    return Report.objects.filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING],
-                                 created_at__lt=cutoff).update(
-        status=Report.Status.FAILED, error="The run did not finish (worker lost); please generate it again.",
-        finished_at=timezone.now(), message="Failed")
+    return run_fail_stale(Report)

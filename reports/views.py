@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
-from tenants.roles import Cap
 
 from . import registry, services
 from .models import Report

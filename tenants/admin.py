@@ -1,8 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
 
-from factortrace.core.admin import TenantModelAdmin, platform_admin, tenant_admin
+from factortrace.audit.admin import TenantModelAdmin
+from factortrace.core.admin import ServiceRefusalAsMessageMixin, platform_admin, tenant_admin
 
 from . import services
 from .models import Domain, Invitation, Membership, Plan, Tenant
@@ -38,7 +38,7 @@ class DomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership, site=platform_admin)
-class PlatformMembershipAdmin(admin.ModelAdmin):
+class PlatformMembershipAdmin(ServiceRefusalAsMessageMixin, admin.ModelAdmin):
     """Operators' changes go through the same services, so they reach the tenant's audit trail."""
 
     list_display = ["user", "tenant", "role", "created"]
@@ -61,20 +61,6 @@ class PlatformMembershipAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.membership_remove(membership=obj, actor=request.user)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(request.get_full_path())
 
 
 # ---------------------------------------------------------------- tenant admins

@@ -1,9 +1,9 @@
 from django import forms
 
+from factortrace.core.roles import GRANTABLE_BY, Role
 from factortrace.core.validators import country_choices
 
 from .models import Tenant
-from .roles import GRANTABLE_BY, Role
 
 
 class TenantSignupForm(forms.ModelForm):

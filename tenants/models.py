@@ -5,13 +5,14 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
+from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_tenant_base_schema, schema_exists
 
+from factortrace.core.roles import Role
 from factortrace.core.validators import validate_country, validate_eori, validate_lei
-
-from .roles import Role
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 # Host labels that would shadow the public site or look official.
@@ -80,10 +81,6 @@ class Tenant(TenantMixin):
         """Clone the migrated ``_template`` schema, data included — its ``django_migrations`` rows
         say exactly which migrations the copy has, so replaying them as fakes (what django-tenants
         does after a clone, ~0.3 s) adds nothing. Without a template, django-tenants migrates."""
-        from django.db import connection  # noqa: PLC0415
-        from django_tenants.clone import CloneSchema  # noqa: PLC0415
-        from django_tenants.utils import get_tenant_base_schema, schema_exists  # noqa: PLC0415
-
         base = get_tenant_base_schema()
         if not (sync_schema and base and schema_exists(base)):
             return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema,

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from factortrace.audit.services import audit_log, ensure_append_only
+from factortrace.core.roles import GRANTABLE_BY, Role
 
 from .models import Domain, Invitation, Membership, Plan, Tenant
-from .roles import GRANTABLE_BY, Role
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 
@@ -123,6 +123,8 @@ def membership_set_role(*, membership: Membership, role: str, actor=None,
         membership.role = role
         membership.save(update_fields=["role"])
         _audit_membership(membership.tenant, "role_changed", membership, actor, before=before)
+        invitations_revoke_ungrantable(tenant=membership.tenant, inviter=membership.user, actor=actor,
+                                       reason="the inviter's role changed")
     return membership
 
 
@@ -134,7 +136,11 @@ def membership_remove(*, membership: Membership, actor=None, actor_membership: M
     with transaction.atomic():
         before = {"user": membership.user.email, "role": membership.role}
         _audit_membership(membership.tenant, "removed", membership, actor, before=before)
+        # Receivers of post_delete (API keys of this member) record who ended the membership.
+        membership.removed_by = actor
         membership.delete()
+        invitations_revoke_ungrantable(tenant=membership.tenant, inviter=membership.user, actor=actor,
+                                       reason="the inviter left the organisation")
 
 
 # ---------------------------------------------------------------- invitations
@@ -178,8 +184,19 @@ def invitation_by_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("tenant").filter(token_hash=_token_hash(token)).first()
 
 
+def _inviter_may_grant(invitation: Invitation) -> bool:
+    """Whether the invitation's sender, today, is an active member who may grant its role.
+    Locks the sender's membership row until commit, so a concurrent removal waits for us."""
+    inviter = invitation.invited_by
+    if inviter is None or not inviter.is_active:
+        return False
+    membership = Membership.objects.select_for_update().filter(tenant_id=invitation.tenant_id, user=inviter).first()
+    return membership is not None and invitation.role in GRANTABLE_BY.get(membership.role, [])
+
+
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    """The invitee (signed in with the invited address, verified) joins with the invited role."""
+    """The invitee (signed in with the invited address, verified) joins with the invited role —
+    if the person who sent the invitation may still grant that role (else it is revoked)."""
     if not invitation.is_open:
         raise ValidationError(f"This invitation is {invitation.status}.")
     if user.email.lower() != invitation.email.lower():
@@ -188,21 +205,40 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not locked.is_open:
             raise ValidationError(f"This invitation is {locked.status}.")
-        membership = membership_add(tenant=invitation.tenant, user=user, role=invitation.role,
-                                    actor=invitation.invited_by)
-        locked.accepted_at = timezone.now()
-        locked.accepted_by = user
-        locked.save(update_fields=["accepted_at", "accepted_by"])
-    return membership
+        if _inviter_may_grant(locked):
+            membership = membership_add(tenant=invitation.tenant, user=user, role=invitation.role,
+                                        actor=invitation.invited_by)
+            locked.accepted_at = timezone.now()
+            locked.accepted_by = user
+            locked.save(update_fields=["accepted_at", "accepted_by"])
+            return membership
+    invitation_revoke(invitation=locked, actor=None, reason="the inviter may no longer grant this role")
+    raise ValidationError(f"This invitation is no longer valid: the person who sent it may no longer grant this "
+                          f"role. Ask an owner or admin of {invitation.tenant.name} for a new invitation.")
 
 
-def invitation_revoke(*, invitation: Invitation, actor) -> None:
+def invitation_revoke(*, invitation: Invitation, actor, reason: str = "") -> None:
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         with schema_context(invitation.tenant.schema_name):
             audit_log(action="tenants.invitation.revoked", actor=actor, object_type="tenants.invitation",
-                      object_id=str(invitation.pk), object_repr=invitation.email)
+                      object_id=str(invitation.pk), object_repr=invitation.email,
+                      after={"reason": reason} if reason else None)
+
+
+def invitations_revoke_ungrantable(*, tenant: Tenant, inviter, actor=None, reason: str) -> int:
+    """Revoke ``inviter``'s open invitations to ``tenant`` whose role they may no longer grant
+    (all of them once they are no longer a member). Returns how many were revoked."""
+    membership = Membership.objects.filter(tenant=tenant, user=inviter).first()
+    grantable = GRANTABLE_BY.get(membership.role, []) if membership is not None and inviter.is_active else []
+    stale = Invitation.objects.filter(tenant=tenant, invited_by=inviter, accepted_at__isnull=True,
+                                      revoked_at__isnull=True).exclude(role__in=grantable)
+    count = 0
+    for invitation in stale.select_related("tenant"):
+        invitation_revoke(invitation=invitation, actor=actor, reason=reason)
+        count += 1
+    return count
 
 
 # ---------------------------------------------------------------- switching tenants

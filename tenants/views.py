@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from factortrace.accounts.models import SecurityEvent
+from factortrace.accounts.security import security_log
+from factortrace.core.roles import GRANTABLE_BY, Cap
 from factortrace.core.tenancy import is_tenant_request, require_cap
 
 from . import services
 from .forms import InvitationForm, RoleForm, TenantSignupForm
-from .models import Invitation, Membership, Tenant
-from .roles import GRANTABLE_BY, Cap
+from .models import Invitation, Membership
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -104,6 +106,7 @@ def hop(request):
         return redirect("account_login")
     if not request.user.is_authenticated or request.user.pk != user.pk:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    security_log(SecurityEvent.Kind.ORGANISATION_SWITCHED, request=request, user=user, tenant=request.tenant.slug)
     return redirect("dashboard")
 
 
@@ -124,8 +127,8 @@ def member_list(request):
             services.invitation_create(
                 tenant=tenant, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
                 actor=request.user, actor_membership=request.membership,
-                accept_url_builder=lambda token: _public_url(request, reverse("invitation_accept_public",
-                                                                              args=[token], urlconf="factortrace.urls_public")))
+                accept_url_builder=lambda token: _public_url(request, reverse(
+                    "invitation_accept_public", args=[token], urlconf="factortrace.urls_public")))
         except ValidationError as exc:
             _form_errors(form, exc)
         except PermissionDenied:

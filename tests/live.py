@@ -104,7 +104,7 @@ def web_server(tenancy, django_db_blocker):
 @pytest.fixture(scope="session")
 def demo_tenant(tenancy, factor_library, django_db_blocker):
     """The demo tenant exactly as `make run` creates it (committed)."""
-    from tenants.demo import demo_ensure
+    from factortrace.portal.demo import demo_ensure
 
     with django_db_blocker.unblock():
         tenant = demo_ensure()
@@ -135,14 +135,15 @@ def page(browser):
     context.close()
 
 
-def start_worker(name: str, extra_env: dict | None = None, queue: str = "celery") -> subprocess.Popen:
-    """A real Celery worker (prefork, one child) on the test database and the test broker."""
+def start_worker(name: str, extra_env: dict | None = None, queue: str = "celery",
+                 concurrency: int = 1) -> subprocess.Popen:
+    """A real Celery worker (prefork, ``concurrency`` children) on the test database and the test broker."""
     log = open(ROOT / "var" / f"test-worker-{name}.log", "wb")  # noqa: SIM115
     env = {**live_env(), **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker", "--loglevel", "INFO",
-         "--concurrency", "1", "--hostname", f"{name}@%h", "--queues", queue, "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
+         "--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--queues", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     log_path = ROOT / "var" / f"test-worker-{name}.log"

@@ -114,9 +114,9 @@ def test_password_reset_sends_a_working_link(tenant_a, people):
 
 
 def test_totp_mfa_activation_then_sign_in_needs_a_code_or_a_recovery_code(tenancy):
-    from allauth.mfa.models import Authenticator
     import time
 
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     user = tenancy["owner_b"]
@@ -196,7 +196,7 @@ def test_admins_cannot_make_owners_and_officers_cannot_invite(tenant_a, people, 
 
 def test_the_last_owner_cannot_be_demoted(tenant_b, owner_b, client_for):
     membership = Membership.objects.get(tenant=tenant_b, user=owner_b)
-    response = client_for(owner_b, tenant_b).post(f"/members/{membership.pk}/role/", {"role": "admin"}, follow=True)
+    client_for(owner_b, tenant_b).post(f"/members/{membership.pk}/role/", {"role": "admin"}, follow=True)
     membership.refresh_from_db()
     assert membership.role == "owner"
 

@@ -15,8 +15,8 @@ import dataclasses
 import hashlib
 import json
 import os
-from decimal import Decimal
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
@@ -64,7 +64,8 @@ def demo_figures(tenant) -> dict:
                 "energy": _plain(figures.energy),
                 "by_scope1_type_t": _plain(figures.by_scope1_type_t),
                 "by_facility_t": _plain(figures.by_facility_t),
-                "targets": [[target.name, _plain(progress)] for target, progress in targets_with_progress(period, figures.totals)],
+                "targets": [[target.name, _plain(progress)]
+                            for target, progress in targets_with_progress(period, figures.totals)],
                 "disclosure": _plain(disclosure),
                 "ixbrl_sha256": hashlib.sha256(render_e1_ixbrl(disclosure)).hexdigest(),
             }

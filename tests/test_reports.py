@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from factortrace.core.csvsafe import csv_bytes, safe_cell
 from reports.models import Report
-from reports.renderers import csv_bytes, safe_cell
 from reports.services import report_request, report_run
 
 pytestmark = pytest.mark.django_db

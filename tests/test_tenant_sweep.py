@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from factortrace.core.tenancy import EXEMPT_VIEW_NAMES, OWN_ACCOUNT_VIEW_PREFIXES
-from tenants.roles import Cap, roles_without
+from factortrace.core.roles import Cap, roles_without
+from factortrace.portal.middleware import EXEMPT_VIEW_NAMES, OWN_ACCOUNT_VIEW_PREFIXES
 
 pytestmark = pytest.mark.django_db
 
@@ -135,4 +135,5 @@ def test_api_writes_need_the_write_capability(route, tenant_a, people, client_fo
         client = client_for(people[role], tenant_a)
         for method in ("post", "put", "patch", "delete"):
             response = getattr(client, method)(route.path, {}, content_type="application/json")
-            assert response.status_code in (403, 405), f"{method.upper()} {route.path} as {role}: {response.status_code}"
+            assert response.status_code in (403, 405), (
+                f"{method.upper()} {route.path} as {role}: {response.status_code}")

@@ -1,4 +1,5 @@
 """Celery app for test workers: the product's app plus the test-only report kind."""
 from factortrace.celery import app  # noqa: F401
 
-import tests.slow_report  # noqa: F401,E402
+# isort: split
+import tests.slow_report  # noqa: F401 — registers the test-only report kind, after the app is set up

@@ -1,7 +1,8 @@
 """Tenant admins manage custom factors in the organisation admin (audited, soft delete)."""
 from django.contrib import admin
 
-from factortrace.core.admin import TenantModelAdmin, tenant_admin
+from factortrace.audit.admin import TenantModelAdmin
+from factortrace.core.admin import tenant_admin
 
 from .models import CustomFactor
 

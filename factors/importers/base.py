@@ -12,10 +12,10 @@ import csv
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable, Iterator
 
 from django.conf import settings
 
@@ -146,7 +146,7 @@ class SourceSpec:
     licence: str
     attribution: str
     files: tuple[str, ...]  # relative to settings.DATA_DIR; the first is the main file
-    parse: Callable[["SourceSpec"], ParsedSource]
+    parse: Callable[[SourceSpec], ParsedSource]
     short_name: str = ""
     version: str = ""
     licence_url: str = ""

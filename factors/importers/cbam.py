@@ -20,8 +20,20 @@ from __future__ import annotations
 import datetime as dt
 
 from ..conversions import tonnes_to_kg
-from .base import (BenchmarkRecord, FactorRecord, FileStats, ParsedSource, SourceFormatError, SourceSpec,
-                   ensure_unique, number, read_rows, require_columns, required_number, slug)
+from .base import (
+    BenchmarkRecord,
+    FactorRecord,
+    FileStats,
+    ParsedSource,
+    SourceFormatError,
+    SourceSpec,
+    ensure_unique,
+    number,
+    read_rows,
+    require_columns,
+    required_number,
+    slug,
+)
 
 DASH, NOT_APPLICABLE = "–", "NA"
 DEFINITIVE_PERIOD_START = dt.date(2026, 1, 1)

@@ -18,8 +18,18 @@ Values are stored as published (kg CO2e per UOM, GWP100 of IPCC AR5).
 """
 from __future__ import annotations
 
-from .base import (EnergyRecord, FactorRecord, FileStats, ParsedSource, SourceFormatError, SourceSpec,
-                   ensure_unique, number, read_rows, require_columns)
+from .base import (
+    EnergyRecord,
+    FactorRecord,
+    FileStats,
+    ParsedSource,
+    SourceFormatError,
+    SourceSpec,
+    ensure_unique,
+    number,
+    read_rows,
+    require_columns,
+)
 
 SCOPES = {"Scope 1": "1", "Scope 2": "2", "Scope 3": "3", "Outside of Scopes": ""}
 GAS_FIELDS = {"kg CO2e of CO2 per unit": "co2", "kg CO2e of CH4 per unit": "ch4", "kg CO2e of N2O per unit": "n2o"}

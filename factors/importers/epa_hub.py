@@ -16,8 +16,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..conversions import exact_sum, gas_co2e, grams_to_kg, lb_per_mwh_to_kg_per_kwh, tonnes_to_kg
-from .base import (FactorRecord, FileStats, GwpRecord, ParsedSource, SourceFormatError, SourceSpec, ensure_unique,
-                   number, read_rows, required_number, slug)
+from .base import (
+    FactorRecord,
+    FileStats,
+    GwpRecord,
+    ParsedSource,
+    SourceFormatError,
+    SourceSpec,
+    ensure_unique,
+    number,
+    read_rows,
+    required_number,
+    slug,
+)
 
 KEYWORDS = "US EPA GHG Emission Factors Hub United States"
 PER_MMBTU = ("co2_kg_per_mmbtu", "ch4_g_per_mmbtu", "n2o_g_per_mmbtu")

@@ -13,8 +13,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..conversions import exact_sum, gas_co2e
-from .base import (FactorRecord, FileStats, ParsedSource, SourceFormatError, SourceSpec, ensure_unique, plain,
-                   read_rows, require_columns, required_number)
+from .base import (
+    FactorRecord,
+    FileStats,
+    ParsedSource,
+    SourceFormatError,
+    SourceSpec,
+    ensure_unique,
+    plain,
+    read_rows,
+    require_columns,
+    required_number,
+)
 
 CO2E_FILE_COLUMNS = ["2017 NAICS Code", "2017 NAICS Title", "GHG", "Unit",
                      "Supply Chain Emission Factors without Margins", "Margins of Supply Chain Emission Factors",

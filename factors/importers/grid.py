@@ -6,8 +6,18 @@ Both publish grams per kWh; stored in kg per kWh (÷ 1000, exact).
 from __future__ import annotations
 
 from ..conversions import grams_per_kwh_to_kg_per_kwh
-from .base import (FactorRecord, FileStats, ParsedSource, SourceFormatError, SourceSpec, ensure_unique, number,
-                   read_rows, require_columns, slug)
+from .base import (
+    FactorRecord,
+    FileStats,
+    ParsedSource,
+    SourceFormatError,
+    SourceSpec,
+    ensure_unique,
+    number,
+    read_rows,
+    require_columns,
+    slug,
+)
 
 # Ember's regional aggregates → region codes (ISO has none; GLOBAL is the world).
 EMBER_AGGREGATES = {

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import re
 
-from .base import (FileStats, GwpRecord, ParsedSource, SourceFormatError, SourceSpec, ensure_unique, number,
-                   read_rows, required_number)
+from .base import (
+    FileStats,
+    GwpRecord,
+    ParsedSource,
+    SourceFormatError,
+    SourceSpec,
+    ensure_unique,
+    number,
+    read_rows,
+    required_number,
+)
 
 # Column names of the main table: <report><metric>, e.g. AR5GWP100, AR5CCFGWP100, AR6GTP100.
 _COLUMN = re.compile(r"^(SAR|TAR|AR4|AR5|AR6)(CCF)?(GWP|GTP)(\d+)$")

@@ -5,8 +5,18 @@ FIGARO (kg CO2e per thousand EUR of output, 31 countries × 62 NACE industries).
 from __future__ import annotations
 
 from ..conversions import per_thousand_to_per_unit
-from .base import (FactorRecord, FileStats, ParsedSource, SourceFormatError, SourceSpec, ensure_unique, number,
-                   read_rows, require_columns, required_number)
+from .base import (
+    FactorRecord,
+    FileStats,
+    ParsedSource,
+    SourceFormatError,
+    SourceSpec,
+    ensure_unique,
+    number,
+    read_rows,
+    require_columns,
+    required_number,
+)
 
 QUALITY_FLAGS = {"o": "outlier", "h": "suspicious homogeneity across entries"}
 

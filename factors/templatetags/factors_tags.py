@@ -1,5 +1,6 @@
 """Display helpers for factor pages: exact decimals, scope labels."""
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django import template
 
@@ -30,6 +31,4 @@ def words(value: str) -> str:
 @register.filter
 def host(url: str) -> str:
     """'https://www.gov.uk/government/…' → 'www.gov.uk' (a short, honest link text)."""
-    from urllib.parse import urlsplit
-
     return urlsplit(url or "").netloc or url

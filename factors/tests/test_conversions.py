@@ -12,9 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from factors.conversions import (CbamMarkupError, cbam_default_with_markup, cbam_markup_rate, exact_sum, gas_co2e,
-                                 grams_per_kwh_to_kg_per_kwh, grams_to_kg, lb_per_mwh_to_kg_per_kwh, multiply,
-                                 per_thousand_to_per_unit, tonnes_to_kg)
+from factors.conversions import (
+    CbamMarkupError,
+    cbam_default_with_markup,
+    cbam_markup_rate,
+    exact_sum,
+    gas_co2e,
+    grams_per_kwh_to_kg_per_kwh,
+    grams_to_kg,
+    lb_per_mwh_to_kg_per_kwh,
+    multiply,
+    per_thousand_to_per_unit,
+    tonnes_to_kg,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -9,8 +9,7 @@ from django.core.management import call_command
 
 from factors.importers import SOURCES, source_spec
 from factors.loading import LoadError, load_source, load_sources
-from factors.models import (CbamBenchmark, EmissionFactor, EnergyConversionFactor, FactorSource,
-                            GlobalWarmingPotential)
+from factors.models import CbamBenchmark, EmissionFactor, EnergyConversionFactor, FactorSource, GlobalWarmingPotential
 
 from .conftest import factor
 

@@ -182,3 +182,12 @@ def test_empty_custom_list_invites_officers_only(library, tenant_a, people, clie
 
 def test_unknown_reference_table_is_404(library, tenant_a, people, client_for):
     assert client_for(people["officer"], tenant_a).get("/factors/tables/nope/").status_code == 404
+
+
+def test_a_hostile_unit_is_the_forms_normal_field_error():
+    from factors.forms import ResolveForm
+
+    for text in ("')--", "m/0", "kg**(9**9**9)", "(" * 20 + "kg" + ")" * 20):
+        form = ResolveForm({"keywords": "diesel", "unit": text})
+        assert not form.is_valid()
+        assert "Unknown unit" in form.errors["unit"][0], text

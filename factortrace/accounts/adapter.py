@@ -1,7 +1,15 @@
-"""allauth adapter: sign-up happens on the public host only; tenant hosts are sign-in only."""
+"""allauth adapter: sign-up happens on the public host only; tenant hosts are sign-in only.
+Refused sign-ins (wrong password, rate limit) go to the security log (``security.py``)."""
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 
 from factortrace.core.tenancy import is_tenant_request
+
+from . import security
+
+
+def _login_of(credentials) -> str:
+    return credentials.get("email", credentials.get("username", "")) or ""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,3 +25,16 @@ class AccountAdapter(DefaultAccountAdapter):
         # Checked against allauth 65.21 (pinned): DefaultAccountAdapter.pre_authenticate uses it.
         login = credentials.get("email", credentials.get("username", "")).lower()
         return f"any-host:{login}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # allauth refuses here, before any password check, once the address or the IP has too
+        # many failures (the same for addresses no account has).
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            security.signin_failed(request, _login_of(credentials), kind=security.Kind.LOCKED_OUT)
+            raise
+
+    def authentication_failed(self, request, **credentials) -> None:
+        super().authentication_failed(request, **credentials)
+        security.signin_failed(request, _login_of(credentials))

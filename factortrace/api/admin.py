@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
-from factortrace.core.admin import TenantModelAdmin, tenant_admin
+from factortrace.audit.admin import TenantModelAdmin
+from factortrace.core.admin import tenant_admin
 
 from .keys import api_key_revoke
 from .models import ApiKey
@@ -8,9 +9,9 @@ from .models import ApiKey
 
 @admin.register(ApiKey, site=tenant_admin)
 class ApiKeyAdmin(TenantModelAdmin):
-    list_display = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
-    fields = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["name", "prefix", "user", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at", "read_only"]
+    fields = ["name", "prefix", "user", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"]
     readonly_fields = fields
     actions = ["revoke"]
 

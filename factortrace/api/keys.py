@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from factortrace.audit.services import audit_log, snapshot
@@ -21,25 +22,42 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_key_create(*, user, name: str) -> tuple[ApiKey, str]:
+def api_key_create(*, user, name: str, read_only: bool = False, expires_at=None) -> tuple[ApiKey, str]:
     """Return the stored key and the plaintext, which is never kept."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValueError("An API key's expiry must be in the future")
     prefix = secrets.token_hex(4)
     plaintext = f"ft_{prefix}_{secrets.token_urlsafe(30)}"
     with transaction.atomic():
         key = ApiKey.objects.create(name=name.strip()[:80] or "API key", prefix=prefix,
-                                    key_hash=_hash(plaintext), user=user)
+                                    key_hash=_hash(plaintext), user=user, read_only=read_only,
+                                    expires_at=expires_at)
         audit_log(action="api.key.created", actor=user, obj=key, after=snapshot(key, exclude=["key_hash"]))
     return key, plaintext
 
 
-def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
+def api_key_revoke(*, key: ApiKey, actor, reason: str = "") -> ApiKey:
     with transaction.atomic():
         before = snapshot(key, exclude=["key_hash"])
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
-        audit_log(action="api.key.revoked", actor=actor, obj=key, before=before,
-                  after=snapshot(key, exclude=["key_hash"]))
+        after = snapshot(key, exclude=["key_hash"])
+        if reason:
+            after["reason"] = reason
+        audit_log(action="api.key.revoked", actor=actor, obj=key, before=before, after=after)
     return key
+
+
+def revoke_keys_of_ended_membership(sender, instance, **kwargs) -> None:
+    """post_delete of a Membership: revoke the member's keys in that tenant's schema, so adding
+    the person again later never brings them back. ``instance.removed_by`` (set by
+    ``tenants.services.membership_remove``) is the actor; other deletions record none."""
+    from django_tenants.utils import schema_context  # noqa: PLC0415
+
+    actor = getattr(instance, "removed_by", None)
+    with schema_context(instance.tenant.schema_name):
+        for key in ApiKey.objects.filter(user_id=instance.user_id, revoked_at__isnull=True):
+            api_key_revoke(key=key, actor=actor, reason="membership ended")
 
 
 def parse_header(value: str) -> str | None:
@@ -54,10 +72,11 @@ def authenticate_key(plaintext: str) -> ApiKey | None:
     parts = plaintext.split("_", 2)
     if len(parts) != 3 or parts[0] != "ft":
         return None
-    key = ApiKey.objects.select_related("user").filter(prefix=parts[1], revoked_at__isnull=True).first()
+    now = timezone.now()
+    key = (ApiKey.objects.select_related("user").filter(prefix=parts[1], revoked_at__isnull=True)
+           .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).first())
     if key is None or not hmac.compare_digest(key.key_hash, _hash(plaintext)) or not key.user.is_active:
         return None
-    now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key

@@ -2,8 +2,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
-from tenants.roles import Cap
 
 from . import views
 
@@ -13,8 +13,9 @@ urlpatterns = [
     path("docs/", require_cap(Cap.VIEW)(SpectacularSwaggerView.as_view(url_name="api_schema")), name="api_docs"),
     path("redoc/", require_cap(Cap.VIEW)(SpectacularRedocView.as_view(url_name="api_schema")), name="api_redoc"),
     path("me/", views.MeView.as_view(), name="api_me"),
+    path("factors/", include("factors.custom.api_urls")),
     path("factors/", include("factors.api_urls")),
-    path("imports/", include("regimes.base.api_urls")),
+    path("imports/", include("factortrace.imports.api_urls")),
     path("inventory/", include("regimes.inventory.api_urls")),
     path("csrd/", include("regimes.csrd.api_urls")),
 ]

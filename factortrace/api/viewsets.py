@@ -9,9 +9,9 @@ a view that must see soft-deleted rows is ``dangerously_include_deleted = True``
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
@@ -21,12 +21,11 @@ from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.utils import json
 
+from factortrace.audit.services import audited_delete, audited_save
 from factortrace.core.errors import Conflict
+from factortrace.core.roles import Cap
 
 from .errors import ConflictError
-
-from factortrace.audit.services import audited_delete, audited_save
-from tenants.roles import Cap
 
 
 class TenantScopedMixin:

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from .models import AuditEntry
 
@@ -7,7 +8,7 @@ from .models import AuditEntry
 class AuditFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_email", lookup_expr="icontains", label="Actor (e-mail)")
     action = django_filters.CharFilter(lookup_expr="istartswith", label="Action starts with",
-                                       help_text="e.g. csrd.activity or reports.")
+                                       help_text="e.g. inventory.activity or reports.")
     object = django_filters.CharFilter(method="filter_object", label="Object (type, id or name)")
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From",
                                           widget=forms.DateInput(attrs={"type": "date"}))
@@ -19,6 +20,4 @@ class AuditFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_object(self, queryset, name, value):
-        from django.db.models import Q  # noqa: PLC0415
-
         return queryset.filter(Q(object_type__icontains=value) | Q(object_id=value) | Q(object_repr__icontains=value))

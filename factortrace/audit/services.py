@@ -12,9 +12,10 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
@@ -55,7 +56,7 @@ def normalise(value: Any) -> Any:
 def entry_payload(entry: AuditEntry) -> dict:
     return {
         "sequence": entry.sequence,
-        "created_at": entry.created_at.astimezone(dt.timezone.utc).isoformat(),
+        "created_at": entry.created_at.astimezone(dt.UTC).isoformat(),
         "actor_id": entry.actor_id,
         "actor_email": entry.actor_email,
         "action": entry.action,
@@ -119,6 +120,13 @@ def audit_log(*, action: str, actor=None, obj: models.Model | None = None, objec
     entry.hash = compute_hash(entry.prev_hash, entry_payload(entry))
     entry.save(force_insert=True)
     return entry
+
+
+def audit_access(*, action: str, actor, obj: models.Model | None = None, **fields) -> AuditEntry:
+    """Record a read that matters — a download, an export — in a transaction of its own (there is
+    no change to commit with it). Same arguments as :func:`audit_log`."""
+    with transaction.atomic():
+        return audit_log(action=action, actor=actor, obj=obj, **fields)
 
 
 def _label(instance) -> str:

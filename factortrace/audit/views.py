@@ -4,12 +4,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from factortrace.core.csvsafe import csv_bytes
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
-from reports.renderers import csv_bytes
-from tenants.roles import Cap
 
 from .filters import AuditFilter
 from .models import AuditEntry
+from .services import audit_access, canonical_json
 
 EXPORT_LIMIT = 100_000
 
@@ -29,13 +30,22 @@ def audit_export(request):
     entries = AuditFilter(request.GET, queryset=AuditEntry.objects.order_by("sequence")).qs[:EXPORT_LIMIT]
     header = ["sequence", "created_at", "actor", "action", "object_type", "object_id", "object", "changed_fields",
               "before", "after", "request_id", "prev_hash", "hash"]
-    from .services import canonical_json  # noqa: PLC0415
+    exported = {"rows": 0, "last_sequence": None}  # how far the export went, for its own entry
 
-    rows = ([e.sequence, e.created_at.isoformat(), e.actor_email, e.action, e.object_type, e.object_id,
-             e.object_repr, " ".join(e.changed_fields()), canonical_json(e.before) if e.before is not None else "",
-             canonical_json(e.after) if e.after is not None else "", e.request_id, e.prev_hash, e.hash]
-            for e in entries.iterator(chunk_size=2000))
-    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    def rows():
+        for e in entries.iterator(chunk_size=2000):
+            exported["rows"] += 1
+            exported["last_sequence"] = e.sequence
+            yield [e.sequence, e.created_at.isoformat(), e.actor_email, e.action, e.object_type, e.object_id,
+                   e.object_repr, " ".join(e.changed_fields()),
+                   canonical_json(e.before) if e.before is not None else "",
+                   canonical_json(e.after) if e.after is not None else "", e.request_id, e.prev_hash, e.hash]
+
+    response = HttpResponse(csv_bytes(header, rows()), content_type="text/csv; charset=utf-8")
+    # Who took a copy of the trail, with which filters, is itself part of the trail.
+    audit_access(action="audit.log.exported", actor=request.user, object_type="audit.log",
+                 object_repr="Audit log CSV export",
+                 after={"filters": {key: request.GET.getlist(key) for key in sorted(request.GET)}, **exported})
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-audit-{stamp}.csv"'
     return response

@@ -7,9 +7,9 @@ and a text fallback is the caller's job (tables next to charts).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -50,7 +50,8 @@ def _nice_max(value: float) -> float:
 
 def _svg(width: int, height: int, title: str, body: str, desc: str = "", kind: str = "") -> SafeString:
     return mark_safe(
-        f'<svg class="chart{" chart-" + kind if kind else ""}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'<svg class="chart{" chart-" + kind if kind else ""}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
         f"<title>{escape(title)}</title><desc>{escape(desc or title)}</desc>{body}</svg>")
 
@@ -170,7 +171,7 @@ def line(points: Sequence[tuple[str, Decimal | float]], *, title: str, unit: str
                      f"{escape(_fmt(top * k / 4))}</text>")
     path = " ".join(f"{'M' if n == 0 else 'L'}{x:.1f},{y:.1f}" for n, (x, y) in enumerate(coords))
     parts.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2.5"/>')
-    for (label, value), (x, y) in zip(points, coords):
+    for (label, value), (x, y) in zip(points, coords, strict=True):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}"><title>{escape(label)}: '
                      f"{escape(_fmt(value))} {escape(unit)}</title></circle>"
                      f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="{TEXT}" font-size="11">'

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from contextvars import ContextVar
 
+from django.db import connection
+
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
 
@@ -11,8 +13,6 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         try:
-            from django.db import connection  # noqa: PLC0415
-
             record.schema = getattr(connection, "schema_name", "-")
         except Exception:  # noqa: BLE001 — logging must never fail
             record.schema = "-"

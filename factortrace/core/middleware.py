@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -74,3 +74,73 @@ class RequestSizeLimitMiddleware:
             limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
             return HttpResponse(f"The request is larger than {limit} MB.", status=413, content_type="text/plain")
         return self.get_response(request)
+
+
+class NulByteMiddleware:
+    """A NUL byte in the path or a query parameter is a 400 for every view, before any of them
+    runs: PostgreSQL refuses NUL in text, so such a value would otherwise reach a filter and end
+    as a DataError (500). Forms and serializers already refuse NUL in their own fields."""
+
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if "\x00" in request.path_info or any(
+                "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            from django.core.exceptions import SuspiciousOperation  # noqa: PLC0415
+
+            # Django answers a SuspiciousOperation with the URLconf's 400 handler and logs it
+            # under django.security.
+            raise SuspiciousOperation("NUL byte in the URL or a query parameter")
+        return self.get_response(request)
+
+
+_PROBLEM_TITLES = {
+    400: "Invalid request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 406: "Not acceptable", 409: "Conflict", 413: "Request too large",
+    415: "Unsupported media type", 429: "Too many requests", 500: "Server error", 502: "Bad gateway",
+    503: "Service unavailable",
+}
+_PROBLEM_DETAILS = {
+    400: "The request could not be understood.",
+    405: "This method is not allowed here.",
+    500: "An unexpected error occurred; it was logged. Quote the request id if you contact support.",
+}
+_KEPT_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow", "Cache-Control", "Vary")
+
+
+class ApiProblemMiddleware:
+    """Under ``/api/`` every error answer is an RFC 9457 problem (``application/problem+json``),
+    whichever layer made it: DRF's handler already does so for API views; this turns the rest
+    (Django's 400/404/500 handlers, middleware refusals such as 413, a view that raised) into the
+    same shape. Internals are never shown; a 500 carries the request id."""
+
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if response.status_code < 400 or not request.path_info.startswith("/api/"):
+            return response
+        if response.get("Content-Type", "").startswith("application/problem+json"):
+            return response
+        return self.problem(request, response)
+
+    @staticmethod
+    def problem(request: HttpRequest, response):
+        from django.http import JsonResponse  # noqa: PLC0415
+
+        status = response.status_code
+        detail = _PROBLEM_DETAILS.get(status, "")
+        if not detail and response.get("Content-Type", "").startswith("text/plain") \
+                and not getattr(response, "streaming", False) and len(response.content) <= 500:
+            detail = response.content.decode("utf-8", errors="replace").strip()
+        body = {"type": "about:blank", "title": _PROBLEM_TITLES.get(status, "Error"), "status": status,
+                "detail": detail or _PROBLEM_TITLES.get(status, "Error") + "."}
+        if status >= 500:
+            body["request_id"] = getattr(request, "request_id", "")
+        problem = JsonResponse(body, status=status, content_type="application/problem+json")
+        for header in _KEPT_HEADERS:
+            if header in response:
+                problem[header] = response[header]
+        return problem

@@ -85,27 +85,3 @@ class ComplianceModel(models.Model):
         self.deleted_by = None
         self.touch(actor)
         self.save(update_fields=["deleted_at", "deleted_by", "updated_at", "updated_by"])
-
-
-class TrackedRun(models.Model):
-    """A unit of background work shown to people with a progress bar (report runs, import jobs):
-    who asked, when it started and finished, how far it got, how many attempts it took.
-    Subclasses add ``status`` (with their own choices) and ``is_finished``."""
-
-    progress = models.PositiveSmallIntegerField(default=0)
-    message = models.CharField(max_length=200, blank=True, help_text="Current step, shown under the progress bar.")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    requested_by = user_ref(null=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at"]
-
-    @property
-    def seconds(self) -> float | None:
-        if self.started_at and self.finished_at:
-            return (self.finished_at - self.started_at).total_seconds()
-        return None

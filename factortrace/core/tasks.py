@@ -13,15 +13,10 @@ Contract (enforced, not just documented):
 """
 from __future__ import annotations
 
-import logging
-from typing import Callable
-
 from celery.exceptions import Reject
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, get_tenant_model
 from tenant_schemas_celery.task import TenantTask as _SchemaSwitchingTask
-
-logger = logging.getLogger(__name__)
 
 #: Errors of the infrastructure (database connection, file system): worth retrying.
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, OSError)
@@ -57,29 +52,10 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema}))
 
 
-def run_or_fail(task, *, work: Callable[[], str], fail: Callable[[str], None], label: str) -> str:
-    """The body of a task that works on one record (a report run, an import job).
-
-    Declare the task with ``autoretry_for=INFRASTRUCTURE_ERRORS``: such errors are retried and,
-    after the last retry, recorded on the record with ``fail(reason)``. Any other error is a
-    problem with the data or a bug: recorded at once, not retried (it would fail again).
-    """
-    try:
-        return work()
-    except Exception as exc:
-        infrastructure = isinstance(exc, INFRASTRUCTURE_ERRORS)
-        if not infrastructure or task.request.retries >= task.max_retries:
-            logger.exception("%s failed", label)
-            fail(f"{exc.__class__.__name__}: {exc}")
-            if not infrastructure:
-                return "failed"
-        raise
-
-
 def for_each_tenant(task) -> int:
     """Queue ``task`` (a TenantTask without arguments) once in every tenant's schema; for beat
     entries, which run in the public schema. Returns the number of tenants."""
-    from tenants.models import Tenant  # noqa: PLC0415
+    Tenant = get_tenant_model()  # by setting: core imports no app above it
 
     schemas = list(Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True))
     for schema in schemas:

@@ -126,12 +126,48 @@ UNIT_CHOICES = [
 ]
 
 
+# What a person may type beyond the spellings above: unit names joined by ``*``, ``/``, ``.`` or
+# spaces, a one-digit exponent (``m^3``, ``kg**-1``), shallow parentheses. Anything else (pint
+# evaluates its input as arithmetic: ``kg**(9**9**9)``, ``m/0``, deep nesting) is refused before
+# pint sees it, so hostile input costs nothing and always ends in a UnitError.
+MAX_UNIT_LENGTH = 64
+MAX_UNIT_NESTING = 3
+_UNIT_CHARS = re.compile(r"^[\w .*/^()²³€$£-]*$")
+_EXPONENT = re.compile(r"\*\*|\^")
+_SMALL_EXPONENT = re.compile(r"\s*-?\d(?![\w.(])(?!\s*(\*\*|\^))")
+
+
+def _shown(raw: str) -> str:
+    return "".join(char if char.isprintable() else "\ufffd" for char in raw)
+
+
+def _check_expression(raw: str, expression: str) -> None:
+    """Refuse what is not a plain unit expression (see above); raises :class:`UnitError`."""
+    raw = _shown(raw)
+    if not _UNIT_CHARS.match(expression):
+        raise UnitError(f"Unknown unit '{raw}'")
+    depth = 0
+    for char in expression:
+        depth += (char == "(") - (char == ")")
+        if depth < 0 or depth > MAX_UNIT_NESTING:
+            raise UnitError(f"Unknown unit '{raw}': unbalanced or too deeply nested parentheses")
+    if depth:
+        raise UnitError(f"Unknown unit '{raw}': unbalanced parentheses")
+    for match in _EXPONENT.finditer(expression):
+        if not _SMALL_EXPONENT.match(expression, match.end()):
+            raise UnitError(f"Unknown unit '{raw}': an exponent is one digit, e.g. m^3 or kg**-1")
+
+
 @lru_cache(maxsize=1024)
 def parse_unit(text: str) -> ParsedUnit:
-    """Parse a publisher's or person's unit spelling. Raises :class:`UnitError`."""
+    """Parse a publisher's or person's unit spelling. Raises :class:`UnitError` — never anything
+    else, whatever the input."""
     if text is None or not str(text).strip():
         raise UnitError("No unit given")
     raw = str(text).strip()
+    if len(raw) > MAX_UNIT_LENGTH:
+        raise UnitError(f"Unknown unit '{_shown(raw[:MAX_UNIT_LENGTH])}…': "
+                        f"a unit is at most {MAX_UNIT_LENGTH} characters")
     cv = None
     match = _CV_PATTERN.search(raw)
     base = raw
@@ -139,12 +175,14 @@ def parse_unit(text: str) -> ParsedUnit:
         cv = (match.group(1) or match.group(2)).lower()
         base = raw[: match.start()].strip()
     key = base.lower()
-    expression = _ALIASES.get(key, base)
+    expression = _ALIASES.get(key)
+    if expression is None:
+        expression = base
+        _check_expression(raw, expression)
     try:
         quantity = ureg.Quantity(Decimal(1), expression)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            TypeError, ValueError, AssertionError) as exc:
-        raise UnitError(f"Unknown unit '{raw}'") from exc
+    except Exception as exc:
+        raise UnitError(f"Unknown unit '{_shown(raw)}'") from exc
     if not isinstance(quantity, pint.Quantity) or quantity.magnitude != 1:
         raise UnitError(f"'{raw}' is not a unit")
     if cv and not quantity.check("[energy]"):

@@ -1,18 +1,16 @@
-"""Operations probes and the tenant dashboard."""
+"""Operations probes and the error handlers (problem JSON for the API, styled pages for people)."""
 from __future__ import annotations
 
 import logging
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from regimes.base.registry import regimes
-from tenants.roles import Cap
-
-from .tenancy import require_cap
+from .problems import problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +31,6 @@ def _check_database() -> str | None:
 
 
 def _check_broker() -> str | None:
-    import redis  # noqa: PLC0415
-
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
@@ -53,32 +49,14 @@ def ready(request):
     return JsonResponse({"status": "ready"})
 
 
-@require_cap(Cap.VIEW)
-def dashboard(request):
-    tiles = []
-    for regime in regimes():
-        summary = regime.summary(request) if regime.summary else []
-        tiles.append({"regime": regime, "summary": summary})
-    return render(request, "core/dashboard.html", {"tiles": tiles})
-
-
-def _problem(status: int, title: str, detail: str) -> JsonResponse:
-    return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
-                        status=status, content_type="application/problem+json")
-
-
 def page_not_found(request, exception):
     """404: problem JSON for the API, the styled page for people."""
     if request.path_info.startswith("/api/"):
-        return _problem(404, "Not found", "No such resource.")
-    from django.views.defaults import page_not_found as default  # noqa: PLC0415
-
-    return default(request, exception)
+        return problem_response(404, "Not found", "No such resource.")
+    return defaults.page_not_found(request, exception)
 
 
 def permission_denied(request, exception):
     if request.path_info.startswith("/api/"):
-        return _problem(403, "Forbidden", str(exception) or "Your role does not allow this.")
-    from django.views.defaults import permission_denied as default  # noqa: PLC0415
-
-    return default(request, exception)
+        return problem_response(403, "Forbidden", str(exception) or "Your role does not allow this.")
+    return defaults.permission_denied(request, exception)

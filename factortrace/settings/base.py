@@ -11,6 +11,7 @@ Environment variables (all optional in development):
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 
@@ -33,6 +34,7 @@ SHARED_APPS = [
     "factortrace.core",
     "factortrace.accounts",
     "factors",
+    "factortrace.portal",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -59,6 +61,7 @@ TENANT_APPS = [
     "factortrace.api",
     "factors.custom",
     "reports",
+    "factortrace.imports",
     "regimes.base",
     "regimes.inventory",
     "regimes.csrd",
@@ -79,6 +82,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "factortrace.core.middleware.RequestIdMiddleware",
+    "factortrace.core.middleware.ApiProblemMiddleware",
+    "factortrace.core.middleware.NulByteMiddleware",
     "factortrace.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "factortrace.core.middleware.SecurityHeadersMiddleware",
@@ -91,7 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "factortrace.core.tenancy.MembershipMiddleware",
+    "factortrace.portal.middleware.MembershipMiddleware",
 ]
 
 TEMPLATES = [
@@ -105,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "factortrace.core.context_processors.tenancy",
+                "factortrace.portal.context_processors.tenancy",
             ],
         },
     },
@@ -128,8 +133,6 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def _redis_db(url: str, db: int) -> str:
     """The same server, another database number (cache and broker never share a keyspace)."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit  # noqa: PLC0415
-
     parts = urlsplit(url)
     if parts.scheme == "unix":
         query = dict(parse_qsl(parts.query))
@@ -164,6 +167,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_ALWAYS_EAGER = False
+# Bounded work (factortrace/core/runs.py). At the soft limit a run stops and fails with a message
+# saying so; at the hard limit its worker process is killed. A worker process that grew past the
+# memory cap (KiB) is replaced after its task. A run is started at most Run.MAX_ATTEMPTS times
+# (retries and redeliveries after a lost worker together), then it fails.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 10 * 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 11 * 60)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 512 * 1024)
+# Fair shares: at most this many report runs and imports of one tenant run at once; its others
+# wait (re-queued RUNS_DEFER_SECONDS later), so the workers stay free for the other tenants.
+RUNS_PER_TENANT = env_int("RUNS_PER_TENANT", 1)
+RUNS_DEFER_SECONDS = env_int("RUNS_DEFER_SECONDS", 3)
 CELERY_BEAT_SCHEDULE: dict = {}  # filled in factortrace/celery.py
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -180,6 +194,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The outer bound on request bodies (413); uploads below it get their own limits with a clear
 # message (imports 32 MB, evidence 20 MB), so a 50 MB file is told "the limit is 32 MB".
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 64 * 1024 * 1024)
+# Bulk imports (factortrace/imports/limits.py): the upload limit, and overrides of the other limits
+# (unpacked XLSX size, shared strings, cell length, columns, the parsing process's memory and CPU).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 32 * 1024 * 1024)
+IMPORT_LIMITS: dict = {}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # ---------------------------------------------------------------- accounts
@@ -276,7 +294,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
-    f"form-action 'self' http://{BASE_DOMAIN}:* https://{BASE_DOMAIN} http://*.{BASE_DOMAIN}:* https://*.{BASE_DOMAIN}; "
+    f"form-action 'self' http://{BASE_DOMAIN}:* https://{BASE_DOMAIN} "
+    f"http://*.{BASE_DOMAIN}:* https://*.{BASE_DOMAIN}; "
     "base-uri 'self'; object-src 'none'"
 )
 

@@ -5,11 +5,16 @@ from .base import VAR_DIR
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = VAR_DIR / "test-media"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": False, "reset_password": False}
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "WARNING"}}
 ALLOWED_HOSTS = [".localhost", "localhost", "testserver", "127.0.0.1"]
+
+# A tenant app for the import framework's tests: a small table and an importer of its own.
+from .base import INSTALLED_APPS, TENANT_APPS  # noqa: E402
+
+TENANT_APPS = [*TENANT_APPS, "factortrace.imports.tests.sample"]
+INSTALLED_APPS = [*INSTALLED_APPS, "factortrace.imports.tests.sample"]
 
 # Several test runs may share one embedded server (developers, helpers): each can pick its own
 # test database and cache/broker database numbers.

@@ -7,7 +7,7 @@ service callables, and pick a capability (``required_cap``).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, View
 
-from factortrace.core.admin import TenantModelAdmin
+from factortrace.audit.admin import TenantModelAdmin
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import CapRequiredMixin
-from tenants.roles import Cap
 
 from . import writers
 

@@ -5,8 +5,8 @@ read this registry; nothing else needs to know which regimes exist.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ where ``facility_save(*, facility, actor, **extra)`` and ``facility_delete(*, fa
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from regimes.inventory.calculations import MILLION, ZERO, GhgTotals, Scope2Result
 
-
 # ---------------------------------------------------------------- E1-5 energy mix
 FOSSIL = ("fossil_coal", "fossil_crude_oil", "fossil_natural_gas", "fossil_other", "fossil_purchased")
 RENEWABLE = ("renewable_fuels", "renewable_purchased", "renewable_self_generated")

@@ -12,11 +12,13 @@ from .models import EnergyConsumption
 
 ENERGY = {  # MWh per category and year (E1-5)
     2024: [("fossil_natural_gas", "Natural gas, both plants", "4772"), ("fossil_crude_oil", "Diesel fleet", "468"),
-           ("fossil_purchased", "Grid electricity, fossil share", "3020"), ("nuclear", "Grid electricity, nuclear share", "545"),
+           ("fossil_purchased", "Grid electricity, fossil share", "3020"),
+           ("nuclear", "Grid electricity, nuclear share", "545"),
            ("renewable_purchased", "Grid electricity and GOs, renewable share", "857"),
            ("renewable_self_generated", "Rooftop solar, Leeds", "96")],
     2025: [("fossil_natural_gas", "Natural gas, both plants", "4474"), ("fossil_crude_oil", "Diesel fleet", "421"),
-           ("fossil_purchased", "Grid electricity, fossil share", "2410"), ("nuclear", "Grid electricity, nuclear share", "520"),
+           ("fossil_purchased", "Grid electricity, fossil share", "2410"),
+           ("nuclear", "Grid electricity, nuclear share", "520"),
            ("renewable_purchased", "Grid electricity and GOs, renewable share", "1274"),
            ("renewable_self_generated", "Rooftop solar, Leeds", "128")],
 }

@@ -35,11 +35,26 @@ from decimal import Decimal
 from lxml import etree
 
 from reports.xbrl.ixbrl import (
-    LEI_SCHEME, MWH, NS_XHTML, PURE, TCO2E, Duration, Entity, InlineXbrlDocument, Unit, currency, per,
+    LEI_SCHEME,
+    MWH,
+    NS_XHTML,
+    PURE,
+    TCO2E,
+    Duration,
+    Entity,
+    InlineXbrlDocument,
+    Unit,
+    currency,
+    per,
 )
 
 from .disclosure import (
-    INTENSITY_PHYSICAL_DENOMINATORS, SCOPE3_CATEGORY_NAMES, E1Disclosure, E1Target, Scope, TargetKind,
+    INTENSITY_PHYSICAL_DENOMINATORS,
+    SCOPE3_CATEGORY_NAMES,
+    E1Disclosure,
+    E1Target,
+    Scope,
+    TargetKind,
 )
 
 ESRS_NS = "https://xbrl.efrag.org/taxonomy/esrs/2023-12-22"

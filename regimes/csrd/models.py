@@ -29,7 +29,8 @@ class EnergyConsumption(ComplianceModel):
         RENEWABLE_SELF = "renewable_self_generated", "Renewable · self-generated non-fuel (solar, wind)"
 
     period = models.ForeignKey("inventory.ReportingPeriod", on_delete=models.PROTECT, related_name="csrd_energy")
-    facility = models.ForeignKey("inventory.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="csrd_energy")
+    facility = models.ForeignKey("inventory.Facility", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="csrd_energy")
     category = models.CharField(max_length=30, choices=Category.choices)
     description = models.CharField(max_length=200, blank=True)
     mwh = models.DecimalField("MWh", max_digits=20, decimal_places=6)

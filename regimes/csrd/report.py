@@ -12,12 +12,12 @@ from decimal import Decimal
 from django import forms
 
 from factortrace.core import charts
-from reports.registry import BuildContext, OutputFormat, RenderContext, ReportKind, register
-from reports.renderers import csv_bytes, json_bytes, pdf_bytes
-
+from factortrace.core.csvsafe import csv_bytes
 from regimes.inventory.calculations import ZERO, TargetProgress, quantize
 from regimes.inventory.models import ActivityRecord, ReportingPeriod, Target
 from regimes.inventory.selectors import targets_with_progress
+from reports.registry import BuildContext, OutputFormat, RenderContext, ReportKind, register
+from reports.renderers import json_bytes, pdf_bytes
 
 from .calculations import PeriodFigures
 from .disclosure import SCOPE3_CATEGORY_NAMES, DisclosureError, E1Disclosure, E1Energy, E1Target, Scope, TargetKind
@@ -160,9 +160,10 @@ def factors_used(period: ReportingPeriod) -> list[FactorUse]:
     from factors.models import FactorSource  # noqa: PLC0415
 
     labels = dict(FactorSource.objects.values_list("code", "short_name"))
-    return sorted((FactorUse(labels.get(e.get("source_code")) or e.get("source", ""), e.get("edition", ""), e.get("licence", ""),
-                             e.get("attribution", ""), e.get("external_id", ""), e.get("activity", ""),
-                             e.get("value", ""), e.get("unit", ""), e["lines"]) for e in seen.values()),
+    return sorted((FactorUse(labels.get(e.get("source_code")) or e.get("source", ""), e.get("edition", ""),
+                             e.get("licence", ""), e.get("attribution", ""), e.get("external_id", ""),
+                             e.get("activity", ""), e.get("value", ""), e.get("unit", ""), e["lines"])
+                   for e in seen.values()),
                   key=lambda f: (f.source, f.external_id))
 
 
@@ -283,7 +284,7 @@ def _inventory_csv(data: dict, ctx: RenderContext) -> bytes:
 
 def _inventory_json(data: dict, ctx: RenderContext) -> bytes:
     return json_bytes({"period": data["period"], "generated_at": ctx.generated_at,
-                       "activities": [dict(zip(INVENTORY_COLUMNS, row)) for row in data["rows"]]})
+                       "activities": [dict(zip(INVENTORY_COLUMNS, row, strict=True)) for row in data["rows"]]})
 
 
 register(ReportKind(

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from factortrace.core import charts
 from factortrace.core.ghg import SCOPE3_CATEGORY_NAMES
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
 from regimes.base import writers
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
@@ -15,7 +16,6 @@ from regimes.inventory.selectors import targets_with_progress, trend
 from regimes.inventory.views import selected_period
 from reports.models import Report
 from reports.registry import get as report_kind
-from tenants.roles import Cap
 
 from . import services  # noqa: F401 — registers the energy writers
 from .forms import EnergyForm

@@ -49,7 +49,7 @@ class ActivityAdminForm(forms.ModelForm):
 
     class Meta:
         model = ActivityRecord
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 — the ModelAdmin's fieldsets choose what is shown
 
     def clean_evidence(self):
         return ActivityForm.clean_evidence(self)

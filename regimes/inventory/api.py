@@ -19,8 +19,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from factortrace.api.viewsets import ServiceModelViewSet, service_errors
+from factortrace.core.roles import Cap
 from regimes.base import writers
-from tenants.roles import Cap
 
 from . import filters, services
 from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target

@@ -9,4 +9,5 @@ class InventoryConfig(AppConfig):
     verbose_name = "GHG inventory"
 
     def ready(self):
-        from . import services  # noqa: F401 — registers the inventory's record writers
+        # Imported once the app registry is ready (it loads models); registers the record writers.
+        from . import services  # noqa: F401, PLC0415

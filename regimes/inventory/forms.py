@@ -4,7 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.db import models
 
 from factortrace.core.forms import LocalisedDecimalField
 from factortrace.core.units import UNIT_CHOICES, UnitError, canonical

@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
-from regimes.base.imports import get_importer
-from regimes.base.models import ImportJob
-from regimes.base.views import import_upload
-from tenants.roles import Cap
+from factortrace.imports import get_importer
+from factortrace.imports.models import ImportJob
+from factortrace.imports.views import import_upload
 
 from .importing import ActivityImporter
 from .models import Facility, ReportingPeriod

@@ -1,6 +1,6 @@
 """The inventory's activities importer: GHG inventory lines from CSV or XLSX into one reporting period.
 
-Registered with the import framework (:mod:`regimes.base.imports`); the rules are those of the
+Registered with the import framework (:mod:`factortrace.imports`); the rules are those of the
 activity form and :func:`regimes.inventory.services.activity_save` — the same checks, the same
 factor resolution, the same calculation (:func:`regimes.inventory.calculations.activity_emissions`)
 and the same factor snapshot — applied to every row first, then all rows are committed together.
@@ -21,15 +21,15 @@ from decimal import Decimal
 from django import forms
 from django.urls import NoReverseMatch, reverse
 
-from factortrace.core.units import UNIT_CHOICES, UnitError, conversion_factor, parse_unit
 from factors.custom.models import CustomFactor
 from factors.models import EmissionFactor, FactorSource
 from factors.services import factor_snapshot, grid_electricity_factor, resolve_factor
-from regimes.base.imports import Column, Encoded, ImportFileError, Importer, JsonText, Row, copy_encoded, register
+from factortrace.core.units import UNIT_CHOICES, UnitError, conversion_factor, parse_unit
+from factortrace.imports import Column, Encoded, Importer, ImportFileError, JsonText, Row, copy_encoded, register
 
 from .calculations import FactorValues, activity_emissions
-from .services import factor_fit_problem
 from .models import ActivityRecord, Facility, ReportingPeriod
+from .services import factor_fit_problem
 
 MAX_KG = Decimal(10) ** 18  # emissions_kg is numeric(24, 6)
 # The columns whose values decide a row's facility, scope rules, unit and factor (see Combination).
@@ -40,7 +40,7 @@ MAX_COMBINATIONS = 50_000  # remembered per import; beyond that, rows are worked
 
 def _choices(text_choices, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Accepted spellings (value and label, any case) → stored value."""
-    from regimes.base.imports import normalise_choice  # noqa: PLC0415
+    from factortrace.imports import normalise_choice  # noqa: PLC0415
 
     mapping = {}
     for value, label in text_choices.choices:

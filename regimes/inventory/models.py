@@ -177,7 +177,7 @@ class ActivityRecord(ComplianceModel):
     evidence = models.FileField(max_length=300, blank=True, upload_to=evidence_path,
                                 help_text="Invoice, meter reading or calculation (PDF, image, spreadsheet; max 20 MB)")
     notes = models.TextField(blank=True)
-    import_job = models.ForeignKey("regimes_base.ImportJob", null=True, blank=True, on_delete=models.PROTECT,
+    import_job = models.ForeignKey("imports.ImportJob", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     row_number = models.PositiveIntegerField(null=True, blank=True, help_text="Row in the imported file")
 

@@ -127,8 +127,8 @@ def scope2_frozen_snapshot(period: ReportingPeriod) -> dict:
 def _thaw(frozen: dict) -> tuple[list[Scope2Result], Decimal]:
     results = [Scope2Result(site=site["site"], location_kg=Decimal(site["location_kg"]),
                             market_kg=Decimal(site["market_kg"]),
-                            slices=tuple(Scope2Slice(s["basis"], s["label"], Decimal(s["kwh"]), Decimal(s["kg_per_kwh"]))
-                                         for s in site["slices"]),
+                            slices=tuple(Scope2Slice(s["basis"], s["label"], Decimal(s["kwh"]),
+                                                     Decimal(s["kg_per_kwh"])) for s in site["slices"]),
                             unused_instrument_kwh=Decimal(site["unused_kwh"]), share=Decimal(site["share"]))
                for site in frozen["sites"]]
     return results, Decimal(frozen["market_kg"])

@@ -11,10 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from factortrace.api.fields import AUDIT_FIELDS, ExactDecimal, RecordSerializer
-from factortrace.core.ghg import SCOPE3_CATEGORIES
 from factors.custom.models import CustomFactor
 from factors.models import EmissionFactor
+from factortrace.api.fields import AUDIT_FIELDS, ExactDecimal, RecordSerializer
 
 from .calculations import KG_PER_T
 from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target

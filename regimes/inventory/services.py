@@ -9,15 +9,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from factors.models import EmissionFactor
+from factors.services import factor_snapshot, grid_electricity_factor, resolve_factor
 from factortrace.audit.services import audited_delete, audited_restore, audited_save
 from factortrace.core.errors import Conflict
 from factortrace.core.units import UnitError, compatible, parse_unit
-from factors.models import EmissionFactor
-from factors.services import factor_snapshot, grid_electricity_factor, resolve_factor
-
-from .calculations import FactorValues, activity_emissions
 from regimes.base import writers
 
+from .calculations import FactorValues, activity_emissions
 from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target
 
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Sum
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from factors.models import EmissionFactor
+from factortrace.audit.services import audit_access
+from factortrace.core.roles import Cap
 from factortrace.core.tenancy import has_cap, require_cap
 from factortrace.core.units import UnitError, parse_unit
-from factors.models import EmissionFactor
 from regimes.base import writers
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
-from tenants.roles import Cap
 
 from . import services
 from .calculations import ZERO
@@ -110,14 +113,13 @@ def _int(value) -> int:
 @require_cap(Cap.VIEW)
 def activity_evidence(request, pk: int):
     """Download an activity's evidence file (members only; the file lives under the schema)."""
-    from django.db import connection  # noqa: PLC0415
-    from django.http import FileResponse, Http404  # noqa: PLC0415
-
     activity = get_object_or_404(ActivityRecord, pk=pk)
     name = activity.evidence.name if activity.evidence else ""
     if not name or not name.startswith(f"{connection.schema_name}/"):
         raise Http404("No evidence")
-    return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1])
+    handle = activity.evidence.open("rb")
+    audit_access(action="inventory.evidence.downloaded", actor=request.user, obj=activity, after={"file": name})
+    return FileResponse(handle, as_attachment=True, filename=name.rsplit("/", 1)[-1])
 
 
 @require_cap(Cap.EDIT)
@@ -138,7 +140,8 @@ def factor_candidates(request):
         if scope == "2" and params.get("energy_type") == "electricity":
             if facility is None:
                 raise ValueError("Choose the facility: Scope 2 electricity uses its grid region.")
-            resolution = grid_electricity_factor(region=facility.electricity_region, year=period.year if period else None)
+            resolution = grid_electricity_factor(region=facility.electricity_region,
+                                                 year=period.year if period else None)
         else:
             keywords = (params.get("factor_keywords") or params.get("description") or "").strip()
             if not keywords:

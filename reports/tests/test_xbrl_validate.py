@@ -18,8 +18,23 @@ from lxml import etree
 
 from reports.xbrl import validate
 from reports.xbrl.ixbrl import (
-    EUR, FALLBACK_SCHEME, LEI_SCHEME, MWH, PURE, TCO2E, Duration, Entity, InlineXbrlDocument, Instant, IxbrlError,
-    Unit, currency, decimals_of, format_number, lei_is_valid, per,
+    EUR,
+    FALLBACK_SCHEME,
+    LEI_SCHEME,
+    MWH,
+    PURE,
+    TCO2E,
+    Duration,
+    Entity,
+    InlineXbrlDocument,
+    Instant,
+    IxbrlError,
+    Unit,
+    currency,
+    decimals_of,
+    format_number,
+    lei_is_valid,
+    per,
 )
 from reports.xbrl.validate import Message, arelle_validate, esrs_packages, xsd_validate
 

@@ -180,7 +180,7 @@ def esrs_packages(taxonomy_dir: Path | str | None = None) -> list[Path] | None:
 
 def _setting(name: str):
     try:
-        from django.conf import settings
+        from django.conf import settings  # noqa: PLC0415 — optional: this module also runs without Django
     except ImportError:
         return None
     return getattr(settings, name, None) if settings.configured else None

@@ -10,7 +10,8 @@ import pytest
 from tests.live import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.slow]
-SAMPLE = Path(__file__).resolve().parents[2] / "regimes" / "inventory" / "static" / "inventory" / "sample-activities-fy2025.csv"
+SAMPLE = (Path(__file__).resolve().parents[2] / "regimes" / "inventory" / "static" / "inventory"
+          / "sample-activities-fy2025.csv")
 
 
 def _tonnes(text: str) -> Decimal:
@@ -59,7 +60,8 @@ def test_import_sample_see_totals_generate_and_download_the_pdf(web_server, cele
     page.wait_for_selector("[data-testid=report-runs] tbody tr[data-status=succeeded] a[data-testid^=download-]",
                            timeout=90_000)
     with page.expect_download() as download_info:
-        page.locator("[data-testid=report-runs] tbody tr[data-status=succeeded] a[data-testid^=download-]").first.click()
+        succeeded = "[data-testid=report-runs] tbody tr[data-status=succeeded]"
+        page.locator(f"{succeeded} a[data-testid^=download-]").first.click()
     pdf = tmp_path / "esrs-e1.pdf"
     download_info.value.save_as(pdf)
     assert pdf.read_bytes()[:5] == b"%PDF-"

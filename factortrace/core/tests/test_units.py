@@ -84,3 +84,25 @@ def test_aliases_added_for_the_factor_library(spelling, canonical_spelling):
 ])
 def test_library_units_parse(unit):
     canonical(unit)
+
+
+@pytest.mark.parametrize("text", [
+    "')--",                                # pint's tokenizer: TokenError
+    "m/0",                                 # decimal.DivisionByZero
+    "kg**(9**9**9)",                       # decimal.Overflow (or minutes of CPU)
+    "kg**(1/0)", "m**9**9", "m**1e9", "kg**1000000",
+    "(" * 40 + "kg" + ")" * 40,            # deep nesting (RecursionError with more)
+    "(" * 5000 + "kg" + ")" * 5000,
+    "kg*" * 5000 + "kg",
+    " " * 10000 + "x",                     # long input never reaches the regexes' slow paths
+    "kg\x00", "lambda: 1", "kg==kg", "~kg", "kg@kg", "((kg)",
+])
+def test_hostile_unit_text_is_a_unit_error_and_nothing_else(text):
+    with pytest.raises(UnitError) as excinfo:
+        canonical(text)
+    assert "\x00" not in str(excinfo.value)
+
+
+@pytest.mark.parametrize("text", ["kg/m^3", "kg**-1", "m ^ 3", "kg/(m^3)", "kg**2*m", "tonne / km"])
+def test_plain_unit_expressions_still_parse(text):
+    canonical(text)

@@ -1,7 +1,7 @@
-"""/api/v1/inventory/ and /api/v1/csrd/: CRUD of every inventory and CSRD model through HTTP (session and API key), problem details,
-the period lock, the totals endpoint against a hand calculation, filters, pagination, OpenAPI,
-and each endpoint with its outsider cases (another tenant's member → 404, anonymous → 401,
-a reader writing → 403, an officer unlocking → 403).
+"""/api/v1/inventory/ and /api/v1/csrd/: CRUD of every inventory and CSRD model through HTTP
+(session and API key), problem details, the period lock, the totals endpoint against a hand
+calculation, filters, pagination, OpenAPI, and each endpoint with its outsider cases (another
+tenant's member → 404, anonymous → 401, a reader writing → 403, an officer unlocking → 403).
 
 Factors are DESNZ 2025 (v1) flat-file values (the root conftest's ``factor_library``):
 
@@ -269,7 +269,8 @@ def test_activity_with_a_library_factor_shows_snapshot_reason_and_gases(inventor
     # 1 318 000.123456 × 0.18296 = 241 141.302587 50976 kg, stored at 6 decimals
     assert officer.get(url).json()["emissions_kg"] == "241141.302588"
     assert audit_actions(tenant_a, in_tenant, "inventory.activityrecord", activity["id"]) == [
-        ("inventory.activity.created", "officer@alpha.example"), ("inventory.activity.updated", "officer@alpha.example")]
+        ("inventory.activity.created", "officer@alpha.example"),
+        ("inventory.activity.updated", "officer@alpha.example")]
 
 
 def test_a_deleted_activity_leaves_lists_and_totals_but_stays_restorable(inventory, tenant_a, people, officer,
@@ -289,7 +290,7 @@ def test_a_deleted_activity_leaves_lists_and_totals_but_stays_restorable(invento
 def test_activity_with_a_supplier_factor_and_a_get_edit_put_round_trip(inventory, tenant_a, people, officer,
                                                                        in_tenant):
     from factors.custom.models import CustomFactor
-    from factors.services import custom_factor_save
+    from factors.custom.services import custom_factor_save
 
     with in_tenant(tenant_a):
         steel = custom_factor_save(factor=CustomFactor(
@@ -345,9 +346,9 @@ def test_list_queries_do_not_grow_with_the_rows(inventory, tenant_a, people, off
 
 
 def test_json_numbers_keep_every_digit(inventory, officer, desnz):
-    body = ('{"period": %d, "facility": %d, "scope": "1", "scope1_type": "stationary", "description": "Gas", '
-            '"quantity": 123456789012.345678, "unit": "kWh (Gross CV)", "factor": %d}'
-            % (inventory["period"].pk, inventory["facility"].pk, desnz("1_100_1004_6_1").pk))
+    period, facility, factor = inventory["period"].pk, inventory["facility"].pk, desnz("1_100_1004_6_1").pk
+    body = (f'{{"period": {period}, "facility": {facility}, "scope": "1", "scope1_type": "stationary", '
+            f'"description": "Gas", "quantity": 123456789012.345678, "unit": "kWh (Gross CV)", "factor": {factor}}}')
     response = send(officer, "post", f"{BASE}/activities/", body)
     assert response.status_code == 201, response.json()
     assert response.json()["quantity"] == "123456789012.345678"  # a float would have lost the last digits
@@ -697,7 +698,8 @@ def test_period_data_filters_and_uniform_pagination(inventory, officer):
     assert len(second["results"]) == 2 and second["next"] is None and second["previous"] is not None
     assert {r["id"] for r in first["results"]}.isdisjoint(r["id"] for r in second["results"])
     for resource in ("periods", "facilities", "activities", "instruments", "energy", "targets"):
-        assert set(officer.get(f"{base_of(resource)}/{resource}/").json()) == {"count", "next", "previous", "results"}, resource
+        page = officer.get(f"{base_of(resource)}/{resource}/").json()
+        assert set(page) == {"count", "next", "previous", "results"}, resource
 
 
 # ---------------------------------------------------------------- outsiders and roles

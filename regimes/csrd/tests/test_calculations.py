@@ -10,7 +10,8 @@ def test_energy_mix_shares():
     # 600 MWh gas + 250 MWh grid (fossil share of purchased) → fossil 850; nuclear 50; renewable 100 + 0 + 0.
     mix = energy_mix([("fossil_natural_gas", D("600")), ("fossil_purchased", D("250")), ("nuclear", D("50")),
                       ("renewable_purchased", D("100"))], high_climate_impact_revenue=D("20000000"))
-    assert (mix.fossil_mwh, mix.nuclear_mwh, mix.renewable_mwh, mix.total_mwh) == (D("850"), D("50"), D("100"), D("1000"))
+    assert (mix.fossil_mwh, mix.nuclear_mwh, mix.renewable_mwh, mix.total_mwh) == (
+        D("850"), D("50"), D("100"), D("1000"))
     assert (mix.fossil_pct, mix.nuclear_pct, mix.renewable_pct) == (D("85"), D("5"), D("10"))
     # 1 000 MWh / EUR 20 m = 50 MWh per EUR million (all consumption counted as high-impact)
     assert mix.intensity_mwh_per_million == D("50")

@@ -13,7 +13,14 @@ import pytest
 from lxml import etree
 
 from regimes.csrd.disclosure import (
-    DisclosureError, E1Disclosure, E1Energy, E1Target, Scope, TargetKind, rounding_interval, totals_agree,
+    DisclosureError,
+    E1Disclosure,
+    E1Energy,
+    E1Target,
+    Scope,
+    TargetKind,
+    rounding_interval,
+    totals_agree,
 )
 from regimes.csrd.ixbrl import ESRS_ENTRY_POINT, ESRS_NS, render_e1_ixbrl
 
@@ -138,7 +145,7 @@ def read_facts(xhtml: bytes) -> list[Fact]:
         contexts[ctx.get("id")] = (period, dims, (identifier.get("scheme"), identifier.text))
     units = {}
     for unit in root.iterfind(".//xbrli:unit", NS):
-        def measures(path):
+        def measures(path, unit=unit):
             return tuple(qname_of(m, m.text) for m in unit.iterfind(path, NS))
         if unit.find("xbrli:divide", NS) is not None:
             units[unit.get("id")] = (measures(".//xbrli:unitNumerator/xbrli:measure"),
@@ -466,7 +473,7 @@ def test_hostile_text_is_escaped_and_kept_exactly():
     hostile = 'Acme <script>alert("x")</script> & Söhne \'GmbH\' ]]> <!--'
     target = dataclasses.replace(SCOPE1_TARGET, name=f"Target {hostile}")
     d = disclosure(entity_name=hostile, targets=(target,), methodology=f"Method {hostile}",
-                   reporting_standard=f"ESRS & <b>bold</b>")
+                   reporting_standard="ESRS & <b>bold</b>")
     report = render_e1_ixbrl(d)
     root = etree.fromstring(report)  # still well-formed XML
     assert not root.xpath("//h:script | //h:b", namespaces=NS)

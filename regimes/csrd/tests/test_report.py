@@ -8,10 +8,10 @@ from django.conf import settings
 from django_tenants.utils import tenant_context
 from lxml import etree
 
-from regimes.inventory.calculations import quantize
-from regimes.inventory.models import ReportingPeriod
 from regimes.csrd.report import disclosure_for
 from regimes.csrd.selectors import period_figures
+from regimes.inventory.calculations import quantize
+from regimes.inventory.models import ReportingPeriod
 from reports.services import report_request, report_run
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +60,9 @@ def test_the_pdf_shows_the_key_totals(fy2025, demo_tenant, tmp_path):
 
 
 def test_a_period_without_revenue_fails_with_a_message_a_person_can_act_on(demo_tenant):
-    from django.contrib.auth import get_user_model
-
     import datetime as dt
+
+    from django.contrib.auth import get_user_model
 
     from regimes.inventory import services
 

@@ -5,14 +5,14 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
+from factors.models import EmissionFactor
 from factortrace.audit.models import AuditEntry
 from factortrace.audit.services import audited_restore
-from factors.models import EmissionFactor
 from regimes.csrd import services as csrd_services
 from regimes.csrd.models import EnergyConsumption
+from regimes.csrd.selectors import period_figures
 from regimes.inventory import services
 from regimes.inventory.models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod
-from regimes.csrd.selectors import period_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_an_equity_share_joint_venture_scales_market_based_too(setup):
 def test_a_residual_mix_per_mwh_is_converted_to_per_kwh(setup):
     """600 kg CO2e/MWh is 0.6 kg/kWh: 150 000 kWh left after 100 MWh of GOs → 90 000 kg."""
     from factors.custom.models import CustomFactor
-    from factors.services import custom_factor_save
+    from factors.custom.services import custom_factor_save
 
     custom_factor_save(factor=CustomFactor(kind="custom", activity="Residual mix GB", region="GB", year=2024,
                                            unit="MWh", kgco2e_per_unit=D("600"), scope="2"), actor=setup["actor"])
@@ -210,7 +210,7 @@ def test_instruments_and_energy_cannot_leave_or_enter_a_locked_period(setup):
 
 def test_a_locked_period_keeps_its_scope2_when_boundaries_or_residual_mixes_change(setup):
     from factors.custom.models import CustomFactor
-    from factors.services import custom_factor_save
+    from factors.custom.services import custom_factor_save
 
     jv = services.facility_save(facility=Facility(name="JV", country="GB", consolidation="equity",
                                                   equity_share=D("50")), actor=setup["actor"])
@@ -234,7 +234,7 @@ def test_a_locked_period_keeps_its_scope2_when_boundaries_or_residual_mixes_chan
 ])
 def test_scope2_electricity_is_energy_at_a_grid_factor(setup, unit, factor_id, field, message):
     from factors.custom.models import CustomFactor
-    from factors.services import custom_factor_save
+    from factors.custom.services import custom_factor_save
 
     factor = _desnz_2024(factor_id) if factor_id else None
     custom = None

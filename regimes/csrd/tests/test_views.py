@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from factortrace.audit.models import AuditEntry
 from regimes.csrd import services as csrd_services
 from regimes.csrd.models import EnergyConsumption
 from regimes.inventory import services
@@ -99,8 +100,8 @@ def test_lock_needs_edit_and_unlock_needs_manage(period, tenant_a, people, in_te
 
 def test_every_screen_renders_for_a_reader(period, tenant_a, people, client_for):
     client = client_for(people["auditor"], tenant_a)
-    for path in ("/csrd/", "/inventory/activities/", "/inventory/periods/", "/inventory/facilities/", "/inventory/instruments/",
-                 "/csrd/energy/", "/inventory/targets/"):
+    for path in ("/csrd/", "/inventory/activities/", "/inventory/periods/", "/inventory/facilities/",
+                 "/inventory/instruments/", "/csrd/energy/", "/inventory/targets/"):
         page = client.get(path)
         assert page.status_code == 200, path
         assert b'href="/inventory/activities/new/"' not in page.content, path  # readers get no edit buttons
@@ -136,6 +137,9 @@ def test_evidence_is_stored_under_the_schema_and_served_to_members_only(period, 
     assert activity.evidence.name.startswith("alpha/evidence/") and activity.evidence_name == "gas_invoice_2025-03.pdf"
     download = client_for(people["auditor"], tenant_a).get(f"/inventory/activities/{activity.pk}/evidence/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 invoice"
+    with in_tenant(tenant_a):  # who took the evidence is in the trail
+        assert AuditEntry.objects.filter(action="inventory.evidence.downloaded", object_id=str(activity.pk),
+                                         actor=people["auditor"]).exists()
     assert client_for(owner_b, tenant_b).get(f"/inventory/activities/{activity.pk}/evidence/").status_code == 404
     bad = SimpleUploadedFile("macro.xlsm", b"PK", content_type="application/octet-stream")
     response = client_for(people["officer"], tenant_a).post(f"/inventory/activities/{activity.pk}/", {

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('factors', '0002_source_short_name'),
         ('factors_custom', '0001_initial'),
-        ('regimes_base', '0004_alter_importjob_kind'),
+        ('imports', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
                 ('custom_factor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='factors_custom.customfactor')),
                 ('deleted_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('factor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='factors.emissionfactor')),
-                ('import_job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regimes_base.importjob')),
+                ('import_job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='imports.importjob')),
                 ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('facility', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='inventory.facility')),
                 ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='inventory.reportingperiod')),

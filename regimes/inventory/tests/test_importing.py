@@ -28,10 +28,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import reverse
 
-from factortrace.audit.models import AuditEntry
 from factors.models import EmissionFactor
-from regimes.base.imports import MAX_IMPORT_BYTES, get_importer, import_request, import_run, import_template
-from regimes.base.models import ImportJob
+from factortrace.audit.models import AuditEntry
+from factortrace.imports import MAX_IMPORT_BYTES, get_importer, import_request, import_run, import_template
+from factortrace.imports.models import ImportJob
 from regimes.inventory import services
 from regimes.inventory.models import ActivityRecord, Facility, ReportingPeriod
 
@@ -145,7 +145,7 @@ def test_a_us_csv_is_validated_calculated_and_committed_with_one_audit_entry(inv
         assert after_rows == before_rows + 4 and after_audit == before_audit + 1
         entry = AuditEntry.objects.order_by("-sequence").first()
         assert entry.action == "inventory.import.committed" and entry.actor_email == "officer@alpha.example"
-        assert entry.object_type == "regimes_base.importjob" and entry.object_id == str(job.pk)
+        assert entry.object_type == "imports.importjob" and entry.object_id == str(job.pk)
         assert entry.after["job"] == str(job.uuid) and entry.after["sha256"] == job.sha256
         assert entry.after["rows"] == 4 and entry.after["period"] == {"id": inventory["fy25"].pk, "name": "FY2025"}
         total = gas.emissions_kg + diesel.emissions_kg + power.emissions_kg + flights.emissions_kg
@@ -171,7 +171,7 @@ def test_imported_rows_equal_what_the_activity_form_saves(inventory, in_tenant):
                 description="x", quantity=D("1000"), unit="kWh (Gross CV)", factor=desnz("1_100_1004_6_1")),
                 actor=inventory["actor"]),
         ]
-        for mine, theirs in zip(imported, saved):
+        for mine, theirs in zip(imported, saved, strict=True):
             theirs.refresh_from_db()
             assert (mine.emissions_kg, mine.co2_kg, mine.ch4_kg, mine.n2o_kg, mine.factor_id) == (
                 theirs.emissions_kg, theirs.co2_kg, theirs.ch4_kg, theirs.n2o_kg, theirs.factor_id)
@@ -439,9 +439,9 @@ def test_a_database_error_during_the_commit_writes_nothing_and_the_retry_succeed
         before = counts()
         job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS, FLIGHTS)),
                              params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
-        with mock.patch.object(type(importer), "audit_details", side_effect=OperationalError("connection lost")):
-            with pytest.raises(OperationalError):
-                import_run(job.pk)  # the task retries on this
+        with mock.patch.object(type(importer), "audit_details", side_effect=OperationalError("connection lost")), \
+                pytest.raises(OperationalError):
+            import_run(job.pk)  # the task retries on this
         job.refresh_from_db()
         assert not job.is_finished and job.attempts == 1 and counts() == before
         done = import_run(job.pk)
@@ -474,10 +474,11 @@ def test_the_upload_is_stored_under_the_schema_with_its_sha256(inventory, in_ten
 
 def test_the_task_is_queued_after_commit_in_the_tenants_schema(inventory, in_tenant,
                                                                django_capture_on_commit_callbacks):
-    with in_tenant(inventory["tenant"]), mock.patch("regimes.base.tasks.run_import.apply_async") as apply_async:
-        with django_capture_on_commit_callbacks(execute=True):
-            job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS)),
-                                 params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
+    with in_tenant(inventory["tenant"]), \
+            mock.patch("factortrace.imports.tasks.run_import.apply_async") as apply_async, \
+            django_capture_on_commit_callbacks(execute=True):
+        job = import_request(importer_code="inventory.activities", uploaded_file=upload(csv_bytes(GAS)),
+                             params={"period": inventory["fy25"].pk}, actor=inventory["actor"])
     apply_async.assert_called_once_with(args=(job.pk,), kwargs={}, headers={"_schema_name": "alpha"})
 
 
@@ -488,13 +489,14 @@ def test_the_upload_page_shows_the_form_templates_and_column_guide(inventory, pe
     assert page.status_code == 200
     html = page.content.decode()
     assert 'enctype="multipart/form-data"' in html and 'name="period"' in html and "FY2024 (locked)" in html
-    assert "/imports/template/inventory.activities.xlsx" in html and "/imports/template/inventory.activities.csv" in html
+    assert "/imports/template/inventory.activities.xlsx" in html
+    assert "/imports/template/inventory.activities.csv" in html
     assert "<code>scope3_category</code>" in html and "No imports yet" in html
 
 
 def test_uploading_from_the_page_redirects_to_the_job(inventory, people, client_for, in_tenant):
     client = client_for(people["officer"], inventory["tenant"])
-    with mock.patch("regimes.base.tasks.run_import.apply_async"):
+    with mock.patch("factortrace.imports.tasks.run_import.apply_async"):
         response = client.post(UPLOAD, {"period": inventory["fy25"].pk, "decimal_separator": "auto",
                                         "file": upload(csv_bytes(GAS, FLIGHTS))})
     assert response.status_code == 302
@@ -606,7 +608,8 @@ def test_a_real_worker_imports_an_uploaded_file(celery_worker, tenancy, factor_l
             with tenant_context(tenant):
                 records = ActivityRecord.objects.filter(import_job_id=job.pk)
                 assert records.count() == 2 and sum(r.emissions_kg for r in records) == D("22870") + D("4590.24")
-                assert AuditEntry.objects.filter(action="inventory.import.committed", object_id=str(job.pk)).count() == 1
+                entries = AuditEntry.objects.filter(action="inventory.import.committed", object_id=str(job.pk))
+                assert entries.count() == 1
         finally:
             committed(clean_up, period_id)
 
@@ -619,7 +622,7 @@ def test_the_same_file_is_not_imported_twice_while_its_rows_exist(tenant_a, peop
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from regimes.base.imports import import_request, import_run
+    from factortrace.imports import import_request, import_run
     from regimes.inventory import services
     from regimes.inventory.models import ActivityRecord, Facility, ReportingPeriod
 

@@ -1,9 +1,8 @@
 """manage.py audit_verify [--tenant SLUG]: recompute each tenant's audit chain."""
 from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import tenant_context
+from django_tenants.utils import get_tenant_model, tenant_context
 
 from factortrace.audit.services import verify_chain
-from tenants.models import Tenant
 
 
 class Command(BaseCommand):
@@ -13,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--tenant", help="tenant slug (default: every tenant)")
 
     def handle(self, *args, **options):
-        tenants = Tenant.objects.exclude(schema_name="public")
+        tenants = get_tenant_model().objects.exclude(schema_name="public")
         if options["tenant"]:
             tenants = tenants.filter(slug=options["tenant"])
             if not tenants.exists():

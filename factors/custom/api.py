@@ -1,0 +1,28 @@
+"""API of tenant custom and supplier-specific factors: /api/v1/factors/custom/."""
+from __future__ import annotations
+
+from factors.api import ExactModelSerializer
+from factortrace.api.viewsets import TenantModelViewSet
+
+from .filters import CustomFactorFilter
+from .models import CustomFactor
+
+
+class CustomFactorSerializer(ExactModelSerializer):
+    class Meta:
+        model = CustomFactor
+        fields = ["id", "kind", "supplier", "source_name", "reference", "scope", "level1", "level2", "level3",
+                  "level4", "activity", "classification", "classification_code", "region", "year", "unit",
+                  "kgco2e_per_unit", "co2", "ch4", "n2o", "other", "biogenic_co2", "direct", "indirect", "gwp_basis",
+                  "valid_from", "valid_to", "notes", "tenant_notes", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class CustomFactorViewSet(TenantModelViewSet):
+    """This organisation's custom and supplier-specific factors. Officers and admins write; every
+    write is audited; deletes are soft (an admin can restore)."""
+
+    queryset = CustomFactor.objects.order_by("kind", "activity", "id")
+    serializer_class = CustomFactorSerializer
+    filterset_class = CustomFactorFilter
+    ordering_fields = ["activity", "kgco2e_per_unit", "updated_at", "id"]

@@ -1,0 +1,59 @@
+"""Writes of tenant custom factors, and their part in factor resolution (rungs 0 and 1).
+
+:func:`custom_candidates` is registered with :func:`factors.services.register_candidate_provider`
+when the app is ready (``apps.py``): the shared library never imports this tenant app.
+"""
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
+from django.db.models import Q
+from django_tenants.utils import get_public_schema_name
+
+from factors.models import SEARCH_CONFIG
+from factors.selectors import search_query
+from factors.services import Candidate, category_q, unit_rank, units_compatible
+from factortrace.audit.services import audited_delete, audited_save
+
+from .models import CustomFactor, CustomFactorKind
+
+
+def custom_factor_save(*, factor, actor):
+    """Validate and save (create or update) a tenant custom factor with its audit entry."""
+    factor.full_clean()  # raises ValidationError with the field messages
+    return audited_save(factor, actor=actor)
+
+
+def custom_factor_delete(*, factor, actor):
+    return audited_delete(factor, actor=actor)
+
+
+def custom_candidates(*, keywords, category, unit, region, year, scope) -> list[Candidate]:
+    """The tenant's custom (rung 0) and supplier-specific (rung 1) factors for a resolution; none on
+    the public schema, which has no tenant tables."""
+    if connection.schema_name == get_public_schema_name():
+        return []
+    queryset = CustomFactor.objects.all()
+    if scope:
+        queryset = queryset.filter(scope=scope)
+    if category:
+        queryset = queryset.filter(category_q(category))
+    if region:
+        queryset = queryset.filter(region__in=["", region, "GLOBAL"])
+    if year is not None:
+        queryset = queryset.filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=year),
+                                   Q(valid_to__isnull=True) | Q(valid_to__year__gte=year))
+    query = search_query(keywords, prefix=False)
+    if query is not None:
+        vector = SearchVector("activity", "supplier", "level1", "level2", "level3", "level4", "classification_code",
+                              "notes", "source_name", config=SEARCH_CONFIG)
+        queryset = queryset.annotate(search=vector).filter(search=query)
+    candidates = []
+    for factor in queryset:
+        if not units_compatible(factor.unit, unit):
+            continue
+        rung = 0 if factor.kind == CustomFactorKind.CUSTOM else 1
+        distance = abs(factor.year - year) if (year is not None and factor.year is not None) else 0
+        candidates.append(Candidate(factor, rung, distance, True, unit_rank(factor.unit, unit), False,
+                                    note=f"supplier {factor.supplier}" if factor.supplier else ""))
+    return candidates
