@@ -22,7 +22,7 @@ Every problem is reported at once in :class:`DisclosureError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,6 +31,7 @@ from types import MappingProxyType
 
 from factortrace.core.ghg import SCOPE3_CATEGORY_NAMES
 from reports.xbrl.ixbrl import lei_is_valid
+from reports.xbrl.rounding import check_decimal, check_ratio, check_total, rounding_interval
 
 #: Denominators an intensity target may use, besides an ISO 4217 currency: Unit Type Registry
 #: unit ids (namespace http://www.xbrl.org/2009/utr).
@@ -77,73 +78,7 @@ class DisclosureError(ValueError):
         super().__init__("; ".join(problems))
 
 
-# --- checks shared by the dataclasses ---------------------------------------------------------
-
-
-def _decimal(problems: list[str], name: str, value, *, minimum: Decimal | None = Decimal(0),
-             maximum: Decimal | None = None, optional: bool = False) -> bool:
-    if value is None and optional:
-        return False
-    if not isinstance(value, Decimal):
-        problems.append(f"{name} must be a Decimal, got {type(value).__name__}")
-        return False
-    if not value.is_finite():
-        problems.append(f"{name} must be a finite number")
-        return False
-    if minimum is not None and value < minimum:
-        problems.append(f"{name} must not be below {minimum} (got {value})")
-    if maximum is not None and value > maximum:
-        problems.append(f"{name} must not exceed {maximum} (got {value})")
-    return True
-
-
-def rounding_interval(value: Decimal) -> tuple[Decimal, Decimal]:
-    """The values a figure may stand for given the digits it shows: 12.3 stands for [12.25, 12.35]."""
-    half = Decimal(5).scaleb(value.as_tuple().exponent - 1)
-    return value - half, value + half
-
-
-def totals_agree(total: Decimal, parts: Iterable[Decimal]) -> bool:
-    """Calculations 1.1 round-to-nearest: the total's interval meets the sum of the parts' intervals."""
-    low = high = Decimal(0)
-    for part in parts:
-        part_low, part_high = rounding_interval(part)
-        low, high = low + part_low, high + part_high
-    total_low, total_high = rounding_interval(total)
-    return total_low <= high and low <= total_high
-
-
-def _check_total(problems: list[str], what: str, total: Decimal, parts: Mapping[str, Decimal]) -> None:
-    values = [v for v in parts.values() if isinstance(v, Decimal)]
-    if not isinstance(total, Decimal) or len(values) != len(parts):
-        return  # the type problem is reported already
-    if not totals_agree(total, values):
-        listed = " + ".join(f"{name} {value}" for name, value in parts.items())
-        problems.append(f"{what} {total} does not equal {listed} = {sum(values)}")
-
-
-def ratio_agrees(value: Decimal, numerator: Decimal, denominator: Decimal, *, factor: Decimal = Decimal(1),
-                 complement: bool = False) -> bool:
-    """Whether ``value`` (at the precision it shows) can be ``factor * numerator / denominator`` —
-    or ``factor * (1 - numerator / denominator)`` with ``complement`` — for some numerator and
-    denominator within their own rounding. Non-negative inputs; a zero denominator always agrees."""
-    n_low, n_high = rounding_interval(numerator)
-    d_low, d_high = rounding_interval(denominator)
-    if d_low <= 0:
-        return True
-    low, high = max(n_low, Decimal(0)) / d_high, n_high / d_low
-    if complement:
-        low, high = 1 - high, 1 - low
-    v_low, v_high = rounding_interval(value)
-    return v_low <= high * factor and low * factor <= v_high
-
-
-def _check_ratio(problems: list[str], what: str, value, numerator, denominator, *, factor: Decimal = Decimal(1),
-                 complement: bool = False, expected: str) -> None:
-    if not all(isinstance(v, Decimal) and v.is_finite() for v in (value, numerator, denominator)):
-        return  # reported as a type problem already
-    if not ratio_agrees(value, numerator, denominator, factor=factor, complement=complement):
-        problems.append(f"{what} {value} does not match {expected}")
+# --- checks shared by the dataclasses (the number checks are reports.xbrl.rounding's) --------
 
 
 def _text(problems: list[str], name: str, value, *, required: bool = True) -> None:
@@ -205,9 +140,9 @@ class E1Target:
                 p.append(f"{label}: {year_name} must be a year, got {year!r}")
         if isinstance(self.base_year, int) and isinstance(self.target_year, int) and self.target_year <= self.base_year:
             p.append(f"{label}: target year {self.target_year} is not after base year {self.base_year}")
-        _decimal(p, f"{label} base value", self.base_value)
-        _decimal(p, f"{label} target value", self.target_value)
-        _decimal(p, f"{label} reduction %", self.reduction_pct, maximum=Decimal(100))
+        check_decimal(p, f"{label} base value", self.base_value)
+        check_decimal(p, f"{label} target value", self.target_value)
+        check_decimal(p, f"{label} reduction %", self.reduction_pct, maximum=Decimal(100))
         if not isinstance(self.science_based, bool):
             p.append(f"{label}: science_based must be True or False")
         identifier = self.identifier
@@ -223,7 +158,7 @@ class E1Target:
             p.append(f"{label}: an absolute target has no intensity_denominator")
         if isinstance(self.base_value, Decimal) and self.base_value.is_finite() and self.base_value > 0:
             # E1-4 §34(a): the reduction is measured against the base-year value.
-            _check_ratio(p, f"{label}: reduction", self.reduction_pct, self.target_value, self.base_value,
+            check_ratio(p, f"{label}: reduction", self.reduction_pct, self.target_value, self.base_value,
                          factor=Decimal(100), complement=True,
                          expected=f"(base value - target value) / base value = "
                                   f"{(1 - self.target_value / self.base_value) * 100:.4g} %")
@@ -278,26 +213,26 @@ class E1Energy:
         p: list[str] = []
         for name in ("fossil", "nuclear", "renewable_fuels", "renewable_purchased", "renewable_self_generated",
                      "renewable", "total"):
-            _decimal(p, f"Energy {name}", getattr(self, name))
+            check_decimal(p, f"Energy {name}", getattr(self, name))
         for name in ("fossil_pct", "nuclear_pct", "renewable_pct"):
-            _decimal(p, f"Energy {name}", getattr(self, name), maximum=Decimal(100))
+            check_decimal(p, f"Energy {name}", getattr(self, name), maximum=Decimal(100))
         for name in self.FOSSIL_SPLIT + ("intensity_high_climate_impact", "net_revenue_high_climate_impact"):
-            _decimal(p, f"Energy {name}", getattr(self, name), optional=True)
-        _check_total(p, "Total energy consumption", self.total,
+            check_decimal(p, f"Energy {name}", getattr(self, name), optional=True)
+        check_total(p, "Total energy consumption", self.total,
                      {"fossil": self.fossil, "nuclear": self.nuclear, "renewable": self.renewable})
-        _check_total(p, "Renewable energy consumption", self.renewable,
+        check_total(p, "Renewable energy consumption", self.renewable,
                      {"fuels": self.renewable_fuels, "purchased": self.renewable_purchased,
                       "self-generated": self.renewable_self_generated})
         split = {name: getattr(self, name) for name in self.FOSSIL_SPLIT if getattr(self, name) is not None}
         if split:
             # Calculations 1.1 adds the split items that are present, so present ones must add up.
-            _check_total(p, "Fossil energy consumption", self.fossil, split)
+            check_total(p, "Fossil energy consumption", self.fossil, split)
         if isinstance(self.total, Decimal) and self.total.is_finite() and self.total > 0:
             # AR 34: the shares are of total energy consumption, in percent.
             for share, part in (("fossil_pct", self.fossil), ("nuclear_pct", self.nuclear),
                                 ("renewable_pct", self.renewable)):
                 if isinstance(part, Decimal) and part.is_finite():
-                    _check_ratio(p, f"Energy {share}", getattr(self, share), part, self.total, factor=Decimal(100),
+                    check_ratio(p, f"Energy {share}", getattr(self, share), part, self.total, factor=Decimal(100),
                                  expected=f"{share.removesuffix('_pct')} / total = {part / self.total * 100:.4g} %")
         return p
 
@@ -385,9 +320,9 @@ class E1Disclosure:
 
         for name in ("gross_scope1", "scope2_location", "scope2_market", "scope3_total", "total_location",
                      "total_market", "intensity_location", "intensity_market"):
-            _decimal(p, name, getattr(self, name))
-        _decimal(p, "scope1_ets_pct", self.scope1_ets_pct, maximum=Decimal(100), optional=True)
-        if _decimal(p, "net_revenue", self.net_revenue) and self.net_revenue == 0:
+            check_decimal(p, name, getattr(self, name))
+        check_decimal(p, "scope1_ets_pct", self.scope1_ets_pct, maximum=Decimal(100), optional=True)
+        if check_decimal(p, "net_revenue", self.net_revenue) and self.net_revenue == 0:
             p.append("net_revenue must be above zero: the GHG intensity is per net revenue (E1-6 §53)")
 
         if not isinstance(self.scope3_by_category, Mapping):
@@ -396,7 +331,7 @@ class E1Disclosure:
             for category, value in self.scope3_by_category.items():
                 if not isinstance(category, int) or isinstance(category, bool) or category not in SCOPE3_CATEGORY_NAMES:
                     p.append(f"Scope 3 category {category!r} is not a GHG Protocol category 1-15")
-                _decimal(p, f"Scope 3 category {category}", value)
+                check_decimal(p, f"Scope 3 category {category}", value)
             values = [v for v in self.scope3_by_category.values() if isinstance(v, Decimal) and v.is_finite()]
             if values and isinstance(self.scope3_total, Decimal) and len(values) == len(self.scope3_by_category):
                 # Significant categories only (AR 46(d)), so their sum may fall short of the
@@ -406,10 +341,10 @@ class E1Disclosure:
                     p.append(f"Scope 3 categories add up to {sum(values)}, "
                              f"more than the Scope 3 total {self.scope3_total}")
 
-        _check_total(p, "Total GHG emissions (location-based)", self.total_location,
+        check_total(p, "Total GHG emissions (location-based)", self.total_location,
                      {"Scope 1": self.gross_scope1, "Scope 2 location-based": self.scope2_location,
                       "Scope 3": self.scope3_total})
-        _check_total(p, "Total GHG emissions (market-based)", self.total_market,
+        check_total(p, "Total GHG emissions (market-based)", self.total_market,
                      {"Scope 1": self.gross_scope1, "Scope 2 market-based": self.scope2_market,
                       "Scope 3": self.scope3_total})
         if isinstance(self.net_revenue, Decimal) and self.net_revenue.is_finite() and self.net_revenue > 0:
@@ -417,7 +352,7 @@ class E1Disclosure:
             # million (as the calculations may show it) would be tagged a million times too high.
             for name, total in (("intensity_location", self.total_location), ("intensity_market", self.total_market)):
                 if isinstance(total, Decimal) and total.is_finite():
-                    _check_ratio(p, name, getattr(self, name), total, self.net_revenue,
+                    check_ratio(p, name, getattr(self, name), total, self.net_revenue,
                                  expected=f"total / net revenue = {total / self.net_revenue:.6E} t CO2e per "
                                           f"{self.currency} (per currency unit, not per million)")
 

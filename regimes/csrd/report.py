@@ -18,9 +18,11 @@ from regimes.inventory.models import ActivityRecord, ReportingPeriod, Target
 from regimes.inventory.selectors import targets_with_progress
 from reports.registry import BuildContext, OutputFormat, RenderContext, ReportKind, register
 from reports.renderers import json_bytes, pdf_bytes
+from reports.xbrl.validate import esrs_packages, ixbrl_validator
 
 from .calculations import PeriodFigures
 from .disclosure import SCOPE3_CATEGORY_NAMES, DisclosureError, E1Disclosure, E1Energy, E1Target, Scope, TargetKind
+from .ixbrl import render_e1_ixbrl
 from .models import STANDARD
 from .selectors import period_figures
 
@@ -186,29 +188,12 @@ def build_e1(ctx: BuildContext) -> dict:
 
 
 def _render_xhtml(data: dict, ctx: RenderContext) -> bytes:
-    from .ixbrl import render_e1_ixbrl  # noqa: PLC0415
-
     return render_e1_ixbrl(data["disclosure"])
 
 
-def _validate_xhtml(content: bytes) -> dict:
-    """Arelle, offline, against the ESRS Set 1 taxonomy — when the packages are available."""
-    import tempfile  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
-
-    from reports.xbrl.validate import arelle_validate, esrs_packages  # noqa: PLC0415
-
-    packages = esrs_packages()
-    if not packages:
-        return {"ok": True, "validated": False,
-                "note": "ESRS taxonomy packages not configured (ESRS_TAXONOMY_DIR); not validated."}
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "esrs-e1.xhtml"
-        path.write_bytes(content)
-        result = arelle_validate(path, packages)
-    return {"ok": result.ok, "validated": True, "seconds": round(result.seconds, 1),
-            "errors": [f"[{m.code}] {m.text}" for m in result.errors],
-            "warnings": [f"[{m.code}] {m.text}" for m in result.warnings][:20]}
+_validate_xhtml = ixbrl_validator(
+    esrs_packages, filename="esrs-e1.xhtml",
+    missing="ESRS taxonomy packages not configured (ESRS_TAXONOMY_DIR); not validated.")
 
 
 def _scope3_rows(disclosure: E1Disclosure) -> list[tuple[int, str, Decimal]]:

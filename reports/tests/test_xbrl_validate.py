@@ -474,6 +474,29 @@ def test_xml_that_is_not_well_formed_is_an_error(tmp_path):
     assert not result.ok and result.codes() == ["xml"] and result.errors[0].line == 1
 
 
+# --- report-format validators (OutputFormat.validate) ---------------------------------------------
+
+
+def test_ixbrl_validator_records_arelles_findings(fake_arelle, monkeypatch):
+    monkeypatch.setenv("FAKE_ARELLE_MODE", "findings")
+    check = validate.ixbrl_validator(lambda: fake_arelle.packages, filename="e1.xhtml", missing="not here")
+    record = check(b"<html/>")
+    assert record["ok"] is False and record["validated"] is True
+    assert record["errors"] and all(line.startswith("[") for line in record["errors"])
+
+
+def test_ixbrl_validator_without_packages_says_it_did_not_validate():
+    check = validate.ixbrl_validator(lambda: None, filename="e1.xhtml", missing="Taxonomy not configured.")
+    assert check(b"<html/>") == {"ok": True, "validated": False, "note": "Taxonomy not configured."}
+
+
+def test_xsd_validator_records_each_error_with_its_code(tmp_path):
+    xsd = tmp_path / "types.xsd"
+    xsd.write_text(TYPES_XSD)
+    record = validate.xsd_validator(xsd)(b"<report><unclosed></report>")
+    assert record["ok"] is False and record["validated"] is True and record["errors"][0].startswith("[xml]")
+
+
 # --- the real Arelle --------------------------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@
 * :func:`xsd_validate` — an XML document against an XSD with lxml, network disabled; an OASIS
   XML catalog maps remote schemaLocations to local copies (CBAM, EUDR).
 * :func:`esrs_packages` — where the ESRS Set 1 taxonomy packages are on this machine.
+* :func:`ixbrl_validator` / :func:`xsd_validator` — the ``OutputFormat.validate`` callables a
+  regime's report kind uses (``reports.registry``): bytes in, the run's validation record out.
 
 Nothing here reads Django settings unless asked for the ESRS folder and settings are configured;
 paths come in as arguments. The taxonomy zip carries an EFRAG IP licence and is never copied
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -155,6 +158,42 @@ def _read_arelle_log(log_file: Path) -> list[Message] | None:
             href=refs[0].get("href"),
         ))
     return messages
+
+
+# --- validators for report formats -------------------------------------------------------------
+
+
+def validation_record(result: ValidationResult, *, max_warnings: int = 20) -> dict:
+    """What a report run stores about its validation (shown on the report's page)."""
+    return {"ok": result.ok, "validated": True, "seconds": round(result.seconds, 1),
+            "errors": [f"[{m.code}] {m.text}" for m in result.errors],
+            "warnings": [f"[{m.code}] {m.text}" for m in result.warnings][:max_warnings]}
+
+
+def ixbrl_validator(packages: Callable[[], list[Path] | None], *, filename: str, missing: str):
+    """An ``OutputFormat.validate`` for Inline XBRL: Arelle, offline, against the taxonomy packages
+    ``packages()`` finds. Without them the run is recorded as not validated (``missing`` says why):
+    a taxonomy under a licence that forbids redistribution may be absent on a self-hosted install."""
+
+    def validate(content: bytes) -> dict:
+        found = packages()
+        if not found:
+            return {"ok": True, "validated": False, "note": missing}
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / filename
+            path.write_bytes(content)
+            return validation_record(arelle_validate(path, found))
+
+    return validate
+
+
+def xsd_validator(xsd_path: Path | str, catalog: Path | str | None = None):
+    """An ``OutputFormat.validate`` for XML against an official XSD (lxml, no network)."""
+
+    def validate(content: bytes) -> dict:
+        return validation_record(xsd_validate(content, xsd_path, catalog))
+
+    return validate
 
 
 # --- ESRS packages -----------------------------------------------------------------------------
