@@ -1,5 +1,7 @@
-"""/api/v1/ on tenant hosts: the OpenAPI schema, its docs (local files only), and each app's API."""
-from django.urls import include, path
+"""/api/v1/ on tenant hosts: the OpenAPI schema, its docs (local files only) and the caller's key.
+Each app's API is routed beside these by the project's tenant URLs (``factortrace.urls_tenant``):
+this layer does not know the apps above it."""
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from factortrace.core.roles import Cap
@@ -13,9 +15,4 @@ urlpatterns = [
     path("docs/", require_cap(Cap.VIEW)(SpectacularSwaggerView.as_view(url_name="api_schema")), name="api_docs"),
     path("redoc/", require_cap(Cap.VIEW)(SpectacularRedocView.as_view(url_name="api_schema")), name="api_redoc"),
     path("me/", views.MeView.as_view(), name="api_me"),
-    path("factors/", include("factors.custom.api_urls")),
-    path("factors/", include("factors.api_urls")),
-    path("imports/", include("factortrace.imports.api_urls")),
-    path("inventory/", include("regimes.inventory.api_urls")),
-    path("csrd/", include("regimes.csrd.api_urls")),
 ]

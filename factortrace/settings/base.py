@@ -52,6 +52,9 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
 ]
+# The regimes: tenant apps that register a Regime (regimes/README.md); the tenant URLs route
+# /<code>/ and /api/v1/<code>/ to each from the registry. A new regime is one line here.
+REGIMES = ["regimes.csrd"]
 # Tenant schemas: everything a company owns. contenttypes and admin are in both lists so
 # the tenant admin's log lives with the tenant's data.
 TENANT_APPS = [
@@ -64,7 +67,7 @@ TENANT_APPS = [
     "factortrace.imports",
     "regimes.base",
     "regimes.inventory",
-    "regimes.csrd",
+    *REGIMES,
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -33,6 +33,11 @@ class Regime:
     report_kinds: tuple[str, ...] = field(default_factory=tuple)
     seed_demo: Callable | None = None
 
+    @property
+    def package(self) -> str:
+        """The regime's app package; its ``urls`` and ``api_urls`` are routed from here."""
+        return f"regimes.{self.code}"
+
 
 _REGISTRY: dict[str, Regime] = {}
 

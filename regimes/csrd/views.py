@@ -12,8 +12,7 @@ from factortrace.core.tenancy import require_cap
 from regimes.base import writers
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
 from regimes.inventory.models import ActivityRecord, ReportingPeriod
-from regimes.inventory.selectors import targets_with_progress, trend
-from regimes.inventory.views import selected_period
+from regimes.inventory.selectors import selected_period, targets_with_progress, trend
 from reports.models import Report
 from reports.registry import get as report_kind
 

@@ -33,7 +33,15 @@ def periods():
     return ReportingPeriod.objects.all()
 
 
-def open_periods(instance):
+def selected_period(request) -> ReportingPeriod | None:
+    """The period chosen with ``?period=<id>`` (the kit's period picker), else the latest."""
+    wanted = request.GET.get("period")
+    if wanted and wanted.isdigit():
+        return periods().filter(pk=int(wanted)).first() or periods().first()
+    return periods().first()
+
+
+def open_periods(instance=None):
     """Draft periods, plus the record's own period (so a locked record still shows it; the
     service refuses the change with a clear message)."""
     queryset = ReportingPeriod.objects.filter(status=ReportingPeriod.Status.DRAFT)

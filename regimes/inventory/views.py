@@ -25,16 +25,7 @@ from .calculations import ZERO
 from .filters import ActivityFilter
 from .forms import ActivityForm, FacilityForm, InstrumentForm, PeriodForm, TargetForm
 from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target
-from .selectors import period_figures, targets_with_progress
-
-
-def selected_period(request) -> ReportingPeriod | None:
-    """The period chosen with ``?period=<id>`` (the period picker), else the latest."""
-    periods = ReportingPeriod.objects.all()
-    wanted = request.GET.get("period")
-    if wanted and wanted.isdigit():
-        return periods.filter(pk=int(wanted)).first() or periods.first()
-    return periods.first()
+from .selectors import period_figures, selected_period, targets_with_progress
 
 
 # ---------------------------------------------------------------- shared screens
@@ -166,7 +157,7 @@ def activity_validate(request):
             and not form.cleaned_data.get("factor_choice") and not (instance.scope == "2"
                                                                      and instance.energy_type == "electricity"):
         form.add_error("factor_keywords", "Type keywords to find a factor, or pick one of the candidates.")
-    return render(request, "inventory/_form_errors.html", {"form": form})
+    return render(request, "regimes/_form_errors.html", {"form": form})
 
 
 # ---------------------------------------------------------------- periods
