@@ -50,8 +50,7 @@ from django.db import connection  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from factors.custom.models import CustomFactor  # noqa: E402
-from factors.custom.services import custom_factor_save  # noqa: E402
+from factors.custom.services import custom_factor_create  # noqa: E402
 from factors.models import EmissionFactor  # noqa: E402
 from factortrace.imports import services as imports  # noqa: E402
 from factortrace.imports.copywriter import CopyWriter  # noqa: E402
@@ -139,18 +138,17 @@ def write_xlsx(csv_path: Path, xlsx_path: Path) -> None:
 
 
 def prepare(owner) -> tuple[int, int]:
-    period = services.period_save(period=ReportingPeriod(name="FY2025", year=2025, start=dt.date(2025, 1, 1),
-                                                         end=dt.date(2025, 12, 31)), actor=owner)
-    services.facility_save(facility=Facility(name="Leeds plant", code="LDS", country="GB"), actor=owner)
-    services.facility_save(facility=Facility(name="Ohio plant", code="OH1", country="US", grid_region="RFCW"),
-                           actor=owner)
-    services.facility_save(facility=Facility(name="Frankfurt JV", code="FRA", country="DE",
-                                             consolidation=Facility.Consolidation.EQUITY, equity_share=Decimal(51)),
-                           actor=owner)
-    custom = custom_factor_save(factor=CustomFactor(
+    period = services.period_create(actor=owner, data=dict(name="FY2025", year=2025, start=dt.date(2025, 1, 1),
+                                                           end=dt.date(2025, 12, 31)))
+    services.facility_create(actor=owner, data=dict(name="Leeds plant", code="LDS", country="GB"))
+    services.facility_create(actor=owner, data=dict(name="Ohio plant", code="OH1", country="US", grid_region="RFCW"))
+    services.facility_create(actor=owner, data=dict(
+        name="Frankfurt JV", code="FRA", country="DE", consolidation=Facility.Consolidation.EQUITY,
+        equity_share=Decimal(51)))
+    custom = custom_factor_create(actor=owner, data=dict(
         kind="supplier", supplier="Rheinalu GmbH", source_name="EPD S-P-01234 (2025)", scope="3",
         activity="Aluminium extrusion profiles", region="DE", year=2025, unit="tonnes",
-        kgco2e_per_unit=Decimal("6.83")), actor=owner)
+        kgco2e_per_unit=Decimal("6.83")))
     return period.pk, custom.pk
 
 

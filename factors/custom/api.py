@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from factors.api import ExactModelSerializer
-from factortrace.api.viewsets import TenantModelViewSet
+from factortrace.api.viewsets import ServiceModelViewSet
 
 from .filters import CustomFactorFilter
 from .models import CustomFactor
+from .services import custom_factor_create, custom_factor_delete, custom_factor_update
 
 
 class CustomFactorSerializer(ExactModelSerializer):
@@ -18,9 +19,14 @@ class CustomFactorSerializer(ExactModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class CustomFactorViewSet(TenantModelViewSet):
+class CustomFactorViewSet(ServiceModelViewSet):
     """This organisation's custom and supplier-specific factors. Officers and admins write; every
-    write is audited; deletes are soft (an admin can restore)."""
+    write is a service call (audited); deletes are soft (an admin can restore)."""
+
+    create_service = staticmethod(lambda model, actor, data: custom_factor_create(actor=actor, data=data))
+    update_service = staticmethod(lambda factor, actor, data: custom_factor_update(factor=factor, actor=actor,
+                                                                                   data=data))
+    delete_service = staticmethod(lambda factor, actor: custom_factor_delete(factor=factor, actor=actor))
 
     queryset = CustomFactor.objects.order_by("kind", "activity", "id")
     serializer_class = CustomFactorSerializer

@@ -5,6 +5,8 @@ already on it); the URLs share the ``factors`` namespace with the library's page
 """
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +22,7 @@ from factortrace.core.tenancy import has_cap, require_cap
 from .filters import CustomFactorFilter
 from .forms import CustomFactorForm
 from .models import CustomFactor
-from .services import custom_factor_delete, custom_factor_save
+from .services import custom_factor_create, custom_factor_delete, custom_factor_update
 
 
 @require_cap(Cap.VIEW)
@@ -52,16 +54,21 @@ def custom_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _custom_form(request: HttpRequest, factor: CustomFactor, *, created: bool) -> HttpResponse:
-    form = CustomFactorForm(request.POST or None, instance=factor)
+    # The form edits a copy: a ModelForm writes the posted values into its instance as it validates.
+    form = CustomFactorForm(request.POST or None, instance=copy.copy(factor))
     if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
         try:
-            custom_factor_save(factor=form.save(commit=False), actor=request.user)
+            if created:
+                saved = custom_factor_create(actor=request.user, data=data)
+            else:
+                saved = custom_factor_update(factor=factor, actor=request.user, data=data)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"{'Created' if created else 'Saved'} {factor.activity}.")
-            return redirect("factors:custom_detail", pk=factor.pk)
+            messages.success(request, f"{'Created' if created else 'Saved'} {saved.activity}.")
+            return redirect("factors:custom_detail", pk=saved.pk)
     return render(request, "factors/custom_form.html", {"form": form, "factor": factor, "created": created,
                                                         "units": unit_datalist()})
 

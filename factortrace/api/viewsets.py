@@ -122,38 +122,44 @@ def service_errors(*, conflict: bool = False):
 
 
 class ServiceModelViewSet(TenantModelViewSet):
-    """CRUD of a model whose writes are service calls: ``save_service(instance, actor, **extra)``
-    returns the saved instance, ``delete_service(instance, actor)`` soft-deletes; both raise
-    ``ValidationError`` (400) or ``Conflict`` (409). ``take_extra`` pops inputs that are not model
-    fields and passes them to the save service as keyword arguments."""
+    """CRUD of a model whose writes are service calls. The services get what the serializer
+    validated, as a dict — the viewset sets nothing on an instance:
+
+    - ``create_service(model, actor, data)`` returns the saved instance;
+    - ``update_service(instance, actor, data)`` returns the saved instance (``data``: the fields sent;
+      the service reads the stored row itself);
+    - ``delete_service(instance, actor)`` soft-deletes.
+
+    They raise ``ValidationError`` (400) or ``Conflict`` (409). Inputs that are no model fields (an
+    activity's ``factor_keywords``) are serializer fields like any other; the service takes them.
+    ``regimes.base.crud.RecordViewSet`` sets the three to the regime records' writers."""
 
     parser_classes = [DecimalJSONParser, parsers.FormParser, parsers.MultiPartParser]
     lookup_value_regex = r"\d+"
-    save_service: Callable = None
+    create_service: Callable = None
+    update_service: Callable = None
     delete_service: Callable = None
 
     def base_queryset(self):
         return super().base_queryset().select_related("created_by", "updated_by")
 
     def perform_create(self, serializer):
-        serializer.instance = self._write(serializer.Meta.model(), dict(serializer.validated_data))
+        with service_errors():
+            saved = type(self).create_service(serializer.Meta.model, self.request.user,
+                                              dict(serializer.validated_data))
+        serializer.instance = _as_stored(saved)
 
     def perform_update(self, serializer):
-        serializer.instance = self._write(serializer.instance, dict(serializer.validated_data))
+        with service_errors():
+            saved = type(self).update_service(serializer.instance, self.request.user,
+                                              dict(serializer.validated_data))
+        serializer.instance = _as_stored(saved)
 
     def perform_destroy(self, instance):
         with service_errors(conflict=True):
             type(self).delete_service(instance, self.request.user)
 
-    def _write(self, instance, data: dict):
-        extra = self.take_extra(instance, data)
-        for field, value in data.items():
-            setattr(instance, field, value)
-        with service_errors():
-            saved = type(self).save_service(instance, self.request.user, **extra)
-        saved.refresh_from_db()  # answer with what is stored (decimals at the column's scale)
-        return saved
 
-    def take_extra(self, instance, data: dict) -> dict:
-        """Pop inputs that are no model fields; they become keyword arguments of the save service."""
-        return {}
+def _as_stored(instance):
+    instance.refresh_from_db()  # answer with what is stored (decimals at the column's scale)
+    return instance

@@ -2,12 +2,14 @@
 service. Views stay thin: the service validates, writes and audits; the view maps
 ``ValidationError`` back onto the form so people see the message next to the field.
 
-A regime's views subclass these, set ``model``, ``form_class``, ``template_name`` and the
-service callables, and pick a capability (``required_cap``).
+A regime's views subclass these, set ``model``, ``form_class`` and ``template_name``, and pick a
+capability (``required_cap``); the writes are the services the model's app registered with
+:func:`regimes.base.writers.register`. The same goes for the organisation admin
+(:class:`RecordAdmin`) and the API (:class:`RecordViewSet`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, View
 
+from factortrace.api.viewsets import ServiceModelViewSet
 from factortrace.audit.admin import TenantModelAdmin
 from factortrace.core.roles import Cap
 from factortrace.core.tenancy import CapRequiredMixin
@@ -33,10 +36,13 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 
 class ServiceFormView(CapRequiredMixin, FormView):
-    """Create (no ``pk`` in the URL) or edit (``pk``) one record through ``save_service``.
+    """Create (no ``pk`` in the URL) or edit (``pk``) one record through the services registered
+    for ``model`` (:mod:`regimes.base.writers`).
 
-    ``save_service(instance, actor, form)`` saves and returns the instance, raising
-    ValidationError for anything people can fix.
+    The form parses and validates; the service gets :meth:`service_data` — the form's model fields
+    and ``extra_inputs`` from ``form.cleaned_data`` — never the form's instance: the form edits a
+    copy of the record, and the update service reads the stored row again. A ``ValidationError``
+    of the service is put back on the form.
     """
 
     required_cap = Cap.EDIT
@@ -45,7 +51,7 @@ class ServiceFormView(CapRequiredMixin, FormView):
     success_url_name: str = ""
     title_create = "New"
     title_edit = "Edit"
-    save_service: Callable = None
+    extra_inputs: tuple[str, ...] = ()  # cleaned form values the service takes besides model fields
 
     def get_object(self):
         if "pk" not in self.kwargs:
@@ -59,15 +65,27 @@ class ServiceFormView(CapRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         self.object = self.object or self.get_object()
-        kwargs["instance"] = self.object if self.object is not None else self.new_instance()
+        # A ModelForm writes the posted values into its instance while it validates: give it a copy,
+        # so the page (and anything else) still sees the record as stored.
+        kwargs["instance"] = copy.copy(self.object) if self.object is not None else self.new_instance()
         return kwargs
 
     def new_instance(self):
+        """The unsaved record whose values are the new form's initial values."""
         return self.model()
 
+    def service_data(self, form) -> dict:
+        model_fields = {field.name for field in self.model._meta.concrete_fields if field.editable}
+        names = [name for name in form.fields if name in model_fields] + list(self.extra_inputs)
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
     def form_valid(self, form):
+        data, actor = self.service_data(form), self.request.user
         try:
-            instance = type(self).save_service(form.instance, self.request.user, form)
+            if self.object is None:
+                instance = writers.record_create(self.model, actor, data)
+            else:
+                instance = writers.record_update(self.object, actor, data)
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)
@@ -86,18 +104,17 @@ class ServiceFormView(CapRequiredMixin, FormView):
 
 
 class ServiceDeleteView(CapRequiredMixin, View):
-    """POST only: soft-delete through ``delete_service(instance, actor)``; restorable by admins."""
+    """POST only: soft-delete through the model's registered delete service; restorable by admins."""
 
     required_cap = Cap.EDIT
     model = None
     success_url_name: str = ""
-    delete_service: Callable = None
     http_method_names = ["post"]
 
     def post(self, request, pk):
         instance = get_object_or_404(self.model, pk=pk)
         try:
-            type(self).delete_service(instance, request.user)
+            writers.record_delete(instance, request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -110,8 +127,31 @@ class ServiceDeleteView(CapRequiredMixin, View):
 
 class RecordAdmin(TenantModelAdmin):
     """Organisation-admin base for regime records: every save and delete goes through the
-    record's registered service (:mod:`regimes.base.writers`) — locks, recalculation, audit.
+    record's registered services (:mod:`regimes.base.writers`) — locks, recalculation, audit.
     Set ``restore_service(obj, actor)`` where restoring has rules of its own."""
 
-    save_service = staticmethod(writers.record_save)
+    delete_service = staticmethod(writers.record_delete)
+
+    def save_model(self, request, obj, form, change):
+        """Django's admin hands over ``obj`` with the form's values already set on it; the service
+        gets the values instead — all of the form's fields when adding, the changed ones when
+        changing — and ``obj`` then mirrors what the service stored (the admin's message and
+        redirect read it)."""
+        model_fields = {field.name for field in obj._meta.concrete_fields if field.editable}
+        names = form.changed_data if change else list(form.cleaned_data)
+        data = {name: form.cleaned_data[name] for name in names if name in model_fields}
+        if change:
+            saved = writers.record_update(obj, request.user, data)
+        else:
+            saved = writers.record_create(type(obj), request.user, data)
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding, obj._state.db = False, saved._state.db
+
+
+class RecordViewSet(ServiceModelViewSet):
+    """API base for regime records: writes are the record's registered services."""
+
+    create_service = staticmethod(writers.record_create)
+    update_service = staticmethod(writers.record_update)
     delete_service = staticmethod(writers.record_delete)

@@ -13,8 +13,8 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from factortrace.api.viewsets import ServiceModelViewSet, TenantScopedMixin
-from regimes.base import writers
+from factortrace.api.viewsets import TenantScopedMixin
+from regimes.base.crud import RecordViewSet
 from regimes.inventory import selectors as inventory
 from regimes.inventory.api import PeriodDataFilter
 from regimes.inventory.models import ReportingPeriod
@@ -33,11 +33,8 @@ class EnergyFilter(PeriodDataFilter):
         fields = ["period", "facility", "category"]
 
 
-class EnergyViewSet(ServiceModelViewSet):
+class EnergyViewSet(RecordViewSet):
     """E1-5 energy consumption in MWh by source category."""
-
-    save_service = staticmethod(writers.record_save)
-    delete_service = staticmethod(writers.record_delete)
 
     queryset = EnergyConsumption.objects.all()
     serializer_class = EnergySerializer

@@ -30,6 +30,6 @@ def demo_csrd_ensure(owner) -> None:
         for year, lines in ENERGY.items():
             period = ReportingPeriod.objects.get(name=f"FY{year}")
             for category, description, mwh in lines:
-                services.energy_save(energy=EnergyConsumption(period=period, category=category,
-                                                              description=description, mwh=D(mwh)), actor=owner)
+                services.energy_create(actor=owner, data={"period": period, "category": category,
+                                                          "description": description, "mwh": D(mwh)})
     demo_inventory_lock(owner)

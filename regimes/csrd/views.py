@@ -9,7 +9,6 @@ from factortrace.core import charts
 from factortrace.core.ghg import SCOPE3_CATEGORY_NAMES
 from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
-from regimes.base import writers
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
 from regimes.inventory.models import ActivityRecord, ReportingPeriod
 from regimes.inventory.selectors import selected_period, targets_with_progress, trend
@@ -51,14 +50,6 @@ def dashboard(request):
     return render(request, "csrd/dashboard.html", context)
 
 
-class CsrdFormView(ServiceFormView):
-    save_service = staticmethod(lambda instance, actor, form: writers.record_save(instance, actor))
-
-
-class CsrdDeleteView(ServiceDeleteView):
-    delete_service = staticmethod(writers.record_delete)
-
-
 # ---------------------------------------------------------------- energy
 @require_cap(Cap.VIEW)
 def energy_list(request):
@@ -72,7 +63,7 @@ def energy_list(request):
     return render(request, "csrd/energy.html", context)
 
 
-class EnergyFormView(CsrdFormView):
+class EnergyFormView(ServiceFormView):
     model = EnergyConsumption
     form_class = EnergyForm
     success_url_name = "csrd:energy"
@@ -83,6 +74,6 @@ class EnergyFormView(CsrdFormView):
         return EnergyConsumption(period=ReportingPeriod.objects.filter(status="draft").first())
 
 
-class EnergyDeleteView(CsrdDeleteView):
+class EnergyDeleteView(ServiceDeleteView):
     model = EnergyConsumption
     success_url_name = "csrd:energy"

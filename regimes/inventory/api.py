@@ -18,9 +18,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from factortrace.api.viewsets import ServiceModelViewSet, service_errors
+from factortrace.api.viewsets import service_errors
 from factortrace.core.roles import Cap
-from regimes.base import writers
+from regimes.base.crud import RecordViewSet
 
 from . import filters, services
 from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target
@@ -33,11 +33,8 @@ from .serializers import (
 )
 
 
-class InventoryViewSet(ServiceModelViewSet):
+class InventoryViewSet(RecordViewSet):
     """CRUD of one inventory model; writes are the inventory's services (through the writers)."""
-
-    save_service = staticmethod(writers.record_save)
-    delete_service = staticmethod(writers.record_delete)
 
 
 # ---------------------------------------------------------------- filters
@@ -101,13 +98,6 @@ class TargetFilter(django_filters.FilterSet):
 
 
 # ---------------------------------------------------------------- viewsets
-def _factor_label(factor) -> str:
-    source = getattr(factor, "source", None)
-    if source is not None:
-        return f"{source.label} {factor.external_id}, {factor.activity}"
-    return str(factor)
-
-
 class PeriodViewSet(InventoryViewSet):
     """Reporting periods. A locked period refuses every change of its data (409) until an admin
     unlocks it; lock and unlock are their own actions (`status` is read-only here)."""
@@ -150,33 +140,13 @@ class FacilityViewSet(InventoryViewSet):
 class ActivityViewSet(InventoryViewSet):
     """The GHG inventory. Writes calculate: the response carries the factor snapshot (value,
     unit, source, edition), why the factor was chosen, and the emissions in kg and t, per gas
-    where the factor has a breakdown."""
+    where the factor has a breakdown. ``factor``, ``custom_factor``, ``factor_keywords`` and
+    ``factor_reason`` go to the service as they are (``services._apply_factor_input`` reads them)."""
 
     queryset = ActivityRecord.objects.all()
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     ordering_fields = ["id", "scope", "scope3_category", "quantity", "emissions_kg", "updated_at", "created_at"]
-
-
-    def take_extra(self, activity, data: dict) -> dict:
-        keywords = (data.pop("factor_keywords", "") or "").strip()
-        if keywords:
-            # New words choose a new factor: the service resolves them and writes its reason.
-            data["factor"] = data["custom_factor"] = None
-            return {"keywords": keywords}
-        for field, other in (("factor", "custom_factor"), ("custom_factor", "factor")):
-            chosen = data.get(field)
-            if chosen is None:
-                continue
-            data[other] = None
-            same = getattr(activity, f"{field}_id") == chosen.pk and getattr(activity, f"{other}_id") is None
-            if not (data.get("factor_reason") or "").strip():
-                if same:
-                    # Sending back the factor the record has (GET, edit, PUT) keeps its reason.
-                    data.pop("factor_reason", None)
-                else:
-                    data["factor_reason"] = f"Chosen by id through the API: {_factor_label(chosen)}."
-        return {"keywords": ""}
 
 
 class InstrumentViewSet(InventoryViewSet):

@@ -12,7 +12,7 @@ from decimal import Decimal as D
 from factors.models import EmissionFactor
 
 from . import services
-from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target
+from .models import ContractualInstrument, ReportingPeriod, Target
 
 DESNZ = {2024: "desnz-2024", 2025: "desnz-2025"}
 EPA_HUB = {2024: "epa-hub-2024", 2025: "epa-hub-2025"}
@@ -59,39 +59,39 @@ def demo_inventory_ensure(owner) -> None:
     FY2024 afterwards."""
     if ReportingPeriod.objects.filter(name="FY2025").exists():
         return
-    leeds = services.facility_save(facility=Facility(name="Leeds plant", code="LDS", country="GB"), actor=owner)
-    ohio = services.facility_save(facility=Facility(name="Ohio plant", code="OH1", country="US", grid_region="RFCW"),
-                                  actor=owner)
+    leeds = services.facility_create(actor=owner, data={"name": "Leeds plant", "code": "LDS", "country": "GB"})
+    ohio = services.facility_create(actor=owner, data={"name": "Ohio plant", "code": "OH1", "country": "US",
+                                                       "grid_region": "RFCW"})
     sites = {"Leeds plant": leeds, "Ohio plant": ohio}
     for year, revenue in ((2024, D("81200000")), (2025, D("86400000"))):
-        period = services.period_save(period=ReportingPeriod(
-            name=f"FY{year}", year=year, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), net_revenue=revenue,
-            currency="EUR"), actor=owner)
+        period = services.period_create(actor=owner, data={
+            "name": f"FY{year}", "year": year, "start": dt.date(year, 1, 1), "end": dt.date(year, 12, 31),
+            "net_revenue": revenue, "currency": "EUR"})
         for site, scope, details, description, quantities, unit, (kind, key), quality in ACTIVITIES:
-            activity = ActivityRecord(period=period, facility=sites[site], scope=scope, description=description,
-                                      quantity=D(quantities[year]), unit=unit, data_quality=quality,
-                                      factor=_factor(kind, key, year), **details)
-            if activity.factor is not None:
-                activity.factor_reason = "Chosen by the demo data set (publisher ID)"
-            services.activity_save(activity=activity, actor=owner)
-        services.instrument_save(instrument=ContractualInstrument(
-            period=period, facility=leeds, kind=ContractualInstrument.Kind.GO, supplier="Yorkshire Wind Co-op",
-            description="REGOs, onshore wind", quantity_mwh=D("600") if year == 2024 else D("1000"),
-            emission_rate=D(0), certificate_ids="REGO R00123-R00456"), actor=owner)
-        services.instrument_save(instrument=ContractualInstrument(
-            period=period, facility=ohio, kind=ContractualInstrument.Kind.SUPPLIER, supplier="Buckeye Power",
-            description="Supplier-specific emission rate (utility disclosure)", emission_rate=D("0.3620")),
-            actor=owner)
-    services.target_save(target=Target(
-        name="Operational emissions −42 % by 2030", kind=Target.Kind.ABSOLUTE, covers_scope1=True,
-        covers_scope2=True, scope2_method=Target.Scope2Method.MARKET, covers_scope3=False, base_year=2022,
-        base_value=D("2450"), target_year=2030, target_value=D("1421"), science_based=True,
-        description="Scope 1 and 2 (market-based), aligned with a 1.5 °C pathway."), actor=owner)
-    services.target_save(target=Target(
-        name="Value-chain intensity −30 % by 2030", kind=Target.Kind.INTENSITY, covers_scope1=True,
-        covers_scope2=True, scope2_method=Target.Scope2Method.MARKET, covers_scope3=True, base_year=2022,
-        base_value=D("62"), target_year=2030, target_value=D("43.4"), science_based=False,
-        description="t CO2e per EUR million of net revenue, all scopes."), actor=owner)
+            data = {"period": period, "facility": sites[site], "scope": scope, "description": description,
+                    "quantity": D(quantities[year]), "unit": unit, "data_quality": quality, **details}
+            if (factor := _factor(kind, key, year)) is not None:
+                data.update(factor=factor, factor_reason="Chosen by the demo data set (publisher ID)")
+            services.activity_create(actor=owner, data=data)
+        services.instrument_create(actor=owner, data={
+            "period": period, "facility": leeds, "kind": ContractualInstrument.Kind.GO,
+            "supplier": "Yorkshire Wind Co-op", "description": "REGOs, onshore wind",
+            "quantity_mwh": D("600") if year == 2024 else D("1000"), "emission_rate": D(0),
+            "certificate_ids": "REGO R00123-R00456"})
+        services.instrument_create(actor=owner, data={
+            "period": period, "facility": ohio, "kind": ContractualInstrument.Kind.SUPPLIER,
+            "supplier": "Buckeye Power", "description": "Supplier-specific emission rate (utility disclosure)",
+            "emission_rate": D("0.3620")})
+    services.target_create(actor=owner, data={
+        "name": "Operational emissions −42 % by 2030", "kind": Target.Kind.ABSOLUTE, "covers_scope1": True,
+        "covers_scope2": True, "scope2_method": Target.Scope2Method.MARKET, "covers_scope3": False,
+        "base_year": 2022, "base_value": D("2450"), "target_year": 2030, "target_value": D("1421"),
+        "science_based": True, "description": "Scope 1 and 2 (market-based), aligned with a 1.5 °C pathway."})
+    services.target_create(actor=owner, data={
+        "name": "Value-chain intensity −30 % by 2030", "kind": Target.Kind.INTENSITY, "covers_scope1": True,
+        "covers_scope2": True, "scope2_method": Target.Scope2Method.MARKET, "covers_scope3": True,
+        "base_year": 2022, "base_value": D("62"), "target_year": 2030, "target_value": D("43.4"),
+        "science_based": False, "description": "t CO2e per EUR million of net revenue, all scopes."})
 
 
 def demo_inventory_lock(owner) -> None:

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import forms
 
+from factors.custom.models import CustomFactor
+from factors.models import EmissionFactor
 from factortrace.core.forms import LocalisedDecimalField
 from factortrace.core.units import UNIT_CHOICES, UnitError, canonical
 from factortrace.core.validators import country_choices
@@ -54,7 +56,9 @@ class ActivityForm(forms.ModelForm):
         required=False, max_length=200, label="Find a factor",
         help_text="Keywords to resolve the emission factor (e.g. 'natural gas', 'diesel', 'steel'). "
                   "Scope 2 electricity uses the grid factor of the facility's region.")
-    factor_choice = forms.CharField(required=False, widget=forms.HiddenInput)
+    factor_choice = forms.CharField(required=False, widget=forms.HiddenInput)  # "lib:<id>" or "custom:<id>"
+    # Sent by the candidates partial with the choice (not rendered by the form itself).
+    factor_reason = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = ActivityRecord
@@ -80,6 +84,27 @@ class ActivityForm(forms.ModelForm):
             if evidence.size > EVIDENCE_MAX:
                 raise forms.ValidationError("Evidence files are limited to 20 MB.")
         return evidence
+
+    def clean_factor_reason(self):
+        return self.cleaned_data["factor_reason"][:1000]
+
+    def clean(self):
+        """A chosen candidate becomes the service's ``factor`` or ``custom_factor`` (the other one
+        cleared); it wins over the keywords, which only served to find the candidates."""
+        cleaned = super().clean()
+        choice = cleaned.get("factor_choice") or ""
+        if not choice:
+            return cleaned
+        kind, _, pk = choice.partition(":")
+        model = {"lib": EmissionFactor, "custom": CustomFactor}.get(kind)
+        factor = model.objects.filter(pk=int(pk)).first() if model is not None and pk.isdigit() else None
+        if factor is None:
+            self.add_error("factor_keywords", "The chosen factor does not exist; find the factors again.")
+            return cleaned
+        cleaned["factor"], cleaned["custom_factor"] = (factor, None) if model is EmissionFactor else (None, factor)
+        cleaned["factor_keywords"] = ""
+        cleaned["factor_reason"] = cleaned.get("factor_reason") or "Chosen by the user from the candidates"
+        return cleaned
 
     def clean_unit(self):
         unit = self.cleaned_data["unit"].strip()

@@ -1,9 +1,15 @@
 """The inventory's activities importer: GHG inventory lines from CSV or XLSX into one reporting period.
 
 Registered with the import framework (:mod:`factortrace.imports`); the rules are those of the
-activity form and :func:`regimes.inventory.services.activity_save` — the same checks, the same
-factor resolution, the same calculation (:func:`regimes.inventory.calculations.activity_emissions`)
-and the same factor snapshot — applied to every row first, then all rows are committed together.
+activity form and :func:`regimes.inventory.services.activity_create` — the same checks
+(:func:`~regimes.inventory.services.factor_fit_problem`), the same factor resolution, the same
+calculation (:func:`regimes.inventory.calculations.activity_emissions`) and the same factor
+snapshot — applied to every row first, then all rows are committed together.
+
+It does not call ``activity_create`` row by row: the rows are written by PostgreSQL ``COPY``
+(:func:`factortrace.imports.copy_encoded`), one audit entry for the import job rather than one per
+row, so a 100,000-row file takes seconds. A change of those rules must be made in both places;
+``regimes/inventory/tests/test_importing.py`` compares them (the rows equal what the form saves).
 
 Factors: ``<source code>:<publisher ID>`` (``desnz-2025:1_100_1004_6_1``), ``custom:<id>`` for a
 tenant custom or supplier factor, or empty to resolve — Scope 2 electricity takes the grid

@@ -12,12 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from factors.models import EmissionFactor
 from factortrace.audit.services import audit_access
 from factortrace.core.roles import Cap
 from factortrace.core.tenancy import has_cap, require_cap
 from factortrace.core.units import UnitError, parse_unit
-from regimes.base import writers
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
 
 from . import services
@@ -26,15 +24,7 @@ from .filters import ActivityFilter
 from .forms import ActivityForm, FacilityForm, InstrumentForm, PeriodForm, TargetForm
 from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target
 from .selectors import period_figures, selected_period, targets_with_progress
-
-
-# ---------------------------------------------------------------- shared screens
-class InventoryFormView(ServiceFormView):
-    save_service = staticmethod(lambda instance, actor, form: writers.record_save(instance, actor))
-
-
-class InventoryDeleteView(ServiceDeleteView):
-    delete_service = staticmethod(writers.record_delete)
+from .services import FACTOR_INPUTS
 
 
 # ---------------------------------------------------------------- activities
@@ -55,25 +45,6 @@ def activity_list(request):
     return render(request, template, context)
 
 
-def _save_activity(activity, actor, form):
-    choice = form.cleaned_data.get("factor_choice") or ""
-    keywords = form.cleaned_data.get("factor_keywords") or ""
-    if choice:
-        kind, _, pk = choice.partition(":")
-        if kind == "lib" and pk.isdigit():
-            activity.factor = get_object_or_404(EmissionFactor, pk=int(pk))
-            activity.custom_factor = None
-        elif kind == "custom" and pk.isdigit():
-            from factors.custom.models import CustomFactor  # noqa: PLC0415
-
-            activity.custom_factor = get_object_or_404(CustomFactor, pk=int(pk))
-            activity.factor = None
-        activity.factor_reason = form.data.get("factor_reason", "")[:1000] or "Chosen by the user from the candidates"
-    elif keywords:
-        activity.factor = activity.custom_factor = None  # resolve anew from the keywords
-    return services.activity_save(activity=activity, actor=actor, keywords=keywords)
-
-
 class ActivityFormView(ServiceFormView):
     model = ActivityRecord
     form_class = ActivityForm
@@ -81,7 +52,7 @@ class ActivityFormView(ServiceFormView):
     success_url_name = "inventory:activities"
     title_create = "New activity"
     title_edit = "Edit activity"
-    save_service = _save_activity
+    extra_inputs = FACTOR_INPUTS  # the form turns the chosen candidate into factor or custom_factor
 
     def new_instance(self):
         period = ReportingPeriod.objects.filter(status=ReportingPeriod.Status.DRAFT).first()
@@ -92,7 +63,7 @@ class ActivityFormView(ServiceFormView):
         return f"{url}?period={instance.period_id}" if instance is not None and instance.period_id else url
 
 
-class ActivityDeleteView(InventoryDeleteView):
+class ActivityDeleteView(ServiceDeleteView):
     model = ActivityRecord
     success_url_name = "inventory:activities"
 
@@ -153,9 +124,9 @@ def activity_validate(request):
     form = ActivityForm(request.POST, request.FILES)
     form.is_valid()
     instance = form.instance
+    chosen = form.cleaned_data.get("factor") or form.cleaned_data.get("custom_factor")
     if not form.errors and instance.used_factor is None and not form.cleaned_data.get("factor_keywords") \
-            and not form.cleaned_data.get("factor_choice") and not (instance.scope == "2"
-                                                                     and instance.energy_type == "electricity"):
+            and not chosen and not (instance.scope == "2" and instance.energy_type == "electricity"):
         form.add_error("factor_keywords", "Type keywords to find a factor, or pick one of the candidates.")
     return render(request, "regimes/_form_errors.html", {"form": form})
 
@@ -171,7 +142,7 @@ def period_list(request):
                                                  "can_unlock": has_cap(request, Cap.MANAGE)})
 
 
-class PeriodFormView(InventoryFormView):
+class PeriodFormView(ServiceFormView):
     model = ReportingPeriod
     form_class = PeriodForm
     success_url_name = "inventory:periods"
@@ -179,7 +150,7 @@ class PeriodFormView(InventoryFormView):
     title_edit = "Edit reporting period"
 
 
-class PeriodDeleteView(InventoryDeleteView):
+class PeriodDeleteView(ServiceDeleteView):
     model = ReportingPeriod
     success_url_name = "inventory:periods"
 
@@ -212,7 +183,7 @@ def facility_list(request):
         "rows": [(f, (emissions.get(f.pk) or ZERO) / 1000) for f in facilities], "section": "facilities"})
 
 
-class FacilityFormView(InventoryFormView):
+class FacilityFormView(ServiceFormView):
     model = Facility
     form_class = FacilityForm
     success_url_name = "inventory:facilities"
@@ -220,7 +191,7 @@ class FacilityFormView(InventoryFormView):
     title_edit = "Edit facility"
 
 
-class FacilityDeleteView(InventoryDeleteView):
+class FacilityDeleteView(ServiceDeleteView):
     model = Facility
     success_url_name = "inventory:facilities"
 
@@ -236,7 +207,7 @@ def instrument_list(request):
         "sites": sites})
 
 
-class InstrumentFormView(InventoryFormView):
+class InstrumentFormView(ServiceFormView):
     model = ContractualInstrument
     form_class = InstrumentForm
     success_url_name = "inventory:instruments"
@@ -247,7 +218,7 @@ class InstrumentFormView(InventoryFormView):
         return ContractualInstrument(period=ReportingPeriod.objects.filter(status="draft").first())
 
 
-class InstrumentDeleteView(InventoryDeleteView):
+class InstrumentDeleteView(ServiceDeleteView):
     model = ContractualInstrument
     success_url_name = "inventory:instruments"
 
@@ -262,7 +233,7 @@ def target_list(request):
                                                  "rows": progress, "section": "targets"})
 
 
-class TargetFormView(InventoryFormView):
+class TargetFormView(ServiceFormView):
     model = Target
     form_class = TargetForm
     success_url_name = "inventory:targets"
@@ -270,6 +241,6 @@ class TargetFormView(InventoryFormView):
     title_edit = "Edit target"
 
 
-class TargetDeleteView(InventoryDeleteView):
+class TargetDeleteView(ServiceDeleteView):
     model = Target
     success_url_name = "inventory:targets"

@@ -28,10 +28,7 @@ from regimes.csrd.models import EnergyConsumption
 from regimes.inventory import services
 from regimes.inventory.models import (
     ActivityRecord,
-    ContractualInstrument,
-    Facility,
     ReportingPeriod,
-    Target,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,20 +95,20 @@ def inventory(tenant_a, people, in_tenant, desnz):
     """A draft period FY2025 with one facility, one activity, instrument, energy line and target."""
     owner = people["owner"]
     with in_tenant(tenant_a):
-        period = services.period_save(period=ReportingPeriod(
+        period = services.period_create(actor=owner, data=dict(
             name="FY2025", year=2025, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31),
-            net_revenue=D("50000000")), actor=owner)
-        leeds = services.facility_save(facility=Facility(name="Leeds", code="LDS", country="GB"), actor=owner)
-        gas = services.activity_save(activity=ActivityRecord(
+            net_revenue=D("50000000")))
+        leeds = services.facility_create(actor=owner, data=dict(name="Leeds", code="LDS", country="GB"))
+        gas = services.activity_create(actor=owner, data=dict(
             period=period, facility=leeds, scope="1", scope1_type="stationary", description="Natural gas, boilers",
-            quantity=D("120000"), unit="kWh (Gross CV)", factor=desnz("1_100_1004_6_1")), actor=owner)
-        go = services.instrument_save(instrument=ContractualInstrument(
-            period=period, facility=leeds, kind="go", quantity_mwh=D("150"), emission_rate=D(0)), actor=owner)
-        energy = csrd_services.energy_save(energy=EnergyConsumption(
-            period=period, category="fossil_natural_gas", mwh=D("120")), actor=owner)
-        target = services.target_save(target=Target(
+            quantity=D("120000"), unit="kWh (Gross CV)", factor=desnz("1_100_1004_6_1")))
+        go = services.instrument_create(actor=owner, data=dict(
+            period=period, facility=leeds, kind="go", quantity_mwh=D("150"), emission_rate=D(0)))
+        energy = csrd_services.energy_create(actor=owner, data=dict(
+            period=period, category="fossil_natural_gas", mwh=D("120")))
+        target = services.target_create(actor=owner, data=dict(
             name="Scope 1 and 2 −50 %", base_year=2020, base_value=D("200"), target_year=2030,
-            target_value=D("100")), actor=owner)
+            target_value=D("100")))
     return {"period": period, "facility": leeds, "activity": gas, "instrument": go, "energy": energy,
             "target": target}
 
@@ -258,7 +255,7 @@ def test_activity_with_a_library_factor_shows_snapshot_reason_and_gases(inventor
         "0.18296", "kWh (Gross CV)", "desnz-2025", "2025 v1")
     assert snapshot["source"] == "UK Government GHG Conversion Factors for Company Reporting"
     assert snapshot["factor_id"] == gas.pk and activity["factor"] == gas.pk and activity["custom_factor"] is None
-    assert activity["factor_reason"] == "Chosen by id through the API: DESNZ 2025 1_100_1004_6_1, Natural gas."
+    assert activity["factor_reason"] == "Chosen by the user: DESNZ 2025 1_100_1004_6_1, Natural gas."
     assert "factor_keywords" not in activity
 
     url = f"{BASE}/activities/{activity['id']}/"
@@ -289,13 +286,12 @@ def test_a_deleted_activity_leaves_lists_and_totals_but_stays_restorable(invento
 
 def test_activity_with_a_supplier_factor_and_a_get_edit_put_round_trip(inventory, tenant_a, people, officer,
                                                                        in_tenant):
-    from factors.custom.models import CustomFactor
-    from factors.custom.services import custom_factor_save
+    from factors.custom.services import custom_factor_create
 
     with in_tenant(tenant_a):
-        steel = custom_factor_save(factor=CustomFactor(
+        steel = custom_factor_create(actor=people["officer"], data=dict(
             kind="supplier", supplier="Acme Steel", source_name="EPD S-P-01234 (2025)", activity="Hot-rolled coil",
-            unit="tonne", kgco2e_per_unit=D("1850.5"), region="GB"), actor=people["officer"])
+            unit="tonne", kgco2e_per_unit=D("1850.5"), region="GB"))
     created = send(officer, "post", f"{BASE}/activities/", {
         "period": inventory["period"].pk, "facility": inventory["facility"].pk, "scope": "3", "scope3_category": 1,
         "description": "Steel coil", "quantity": "12.5", "unit": "tonne", "custom_factor": steel.pk,
@@ -333,15 +329,15 @@ def test_list_queries_do_not_grow_with_the_rows(inventory, tenant_a, people, off
     before = {resource: queries(resource) for resource in ("activities", "instruments", "energy", "facilities")}
     with in_tenant(tenant_a):
         for number in range(5):
-            site = services.facility_save(facility=Facility(name=f"Site {number}", country="GB"), actor=people["admin"])
-            services.activity_save(activity=ActivityRecord(
+            site = services.facility_create(actor=people["admin"], data=dict(name=f"Site {number}", country="GB"))
+            services.activity_create(actor=people["officer"], data=dict(
                 period=inventory["period"], facility=site, scope="1", scope1_type="stationary",
                 description=f"Gas {number}", quantity=D(number + 1), unit="kWh (Gross CV)",
-                factor=desnz("1_100_1004_6_1")), actor=people["officer"])
-            csrd_services.energy_save(energy=EnergyConsumption(period=inventory["period"], facility=site,
-                                                          category="nuclear", mwh=D(1)), actor=people["admin"])
-            services.instrument_save(instrument=ContractualInstrument(
-                period=inventory["period"], facility=site, kind="rec", quantity_mwh=D(1)), actor=people["officer"])
+                factor=desnz("1_100_1004_6_1")))
+            csrd_services.energy_create(actor=people["admin"], data=dict(period=inventory["period"], facility=site,
+                                                                         category="nuclear", mwh=D(1)))
+            services.instrument_create(actor=people["officer"], data=dict(
+                period=inventory["period"], facility=site, kind="rec", quantity_mwh=D(1)))
     assert {resource: queries(resource) for resource in before} == before
 
 
@@ -616,8 +612,8 @@ def test_totals_match_a_hand_calculation(tenant_a, people, officer, client_for, 
 
 def test_totals_of_an_empty_period_are_zero_and_ratios_null(tenant_a, people, in_tenant, officer):
     with in_tenant(tenant_a):
-        period = services.period_save(period=ReportingPeriod(
-            name="FY2023", year=2023, start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31)), actor=people["owner"])
+        period = services.period_create(actor=people["owner"], data=dict(
+            name="FY2023", year=2023, start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31)))
     data = officer.get(f"{CSRD}/periods/{period.pk}/totals/").json()
     zero = {"value": "0.000", "unrounded": "0", "unit": "t CO2e"}
     assert data["e1_6"]["scope1"] == data["e1_6"]["total_market"] == zero

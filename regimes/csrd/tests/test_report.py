@@ -68,8 +68,8 @@ def test_a_period_without_revenue_fails_with_a_message_a_person_can_act_on(demo_
 
     owner = get_user_model().objects.get(email=settings.DEMO_OWNER_EMAIL)
     with tenant_context(demo_tenant):
-        period = services.period_save(period=ReportingPeriod(name="FY2026", year=2026, start=dt.date(2026, 1, 1),
-                                                             end=dt.date(2026, 12, 31)), actor=owner)
+        period = services.period_create(actor=owner, data=dict(name="FY2026", year=2026, start=dt.date(2026, 1, 1),
+                                                               end=dt.date(2026, 12, 31)))
         report = _run("csrd.esrs_e1", "xhtml", {"period": period.pk}, owner)
     assert report.status == "failed"
     assert report.error.startswith("FY2026 cannot be published as it is: net_revenue must be above zero")

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def period(tenant_a, people, in_tenant, factor_library):
     with in_tenant(tenant_a):
-        period = services.period_save(period=ReportingPeriod(
+        period = services.period_create(actor=people["owner"], data=dict(
             name="FY2025", year=2025, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31),
-            net_revenue=D("20000000")), actor=people["owner"])
-        services.facility_save(facility=Facility(name="Leeds", code="LDS", country="GB"), actor=people["owner"])
+            net_revenue=D("20000000")))
+        services.facility_create(actor=people["owner"], data=dict(name="Leeds", code="LDS", country="GB"))
     return period
 
 
@@ -152,8 +152,8 @@ def test_the_organisation_admin_respects_the_period_lock(period, tenant_a, peopl
     """Admin edits, deletes and restores go through the services (review finding)."""
 
     with in_tenant(tenant_a):
-        energy = csrd_services.energy_save(energy=EnergyConsumption(period=period, category="nuclear", mwh=D("5")),
-                                      actor=people["owner"])
+        energy = csrd_services.energy_create(actor=people["owner"], data=dict(period=period, category="nuclear",
+                                                                              mwh=D("5")))
         services.period_set_status(period=period, status="locked", actor=people["owner"])
     admin = client_for(people["admin"], tenant_a)
     response = admin.post(f"/admin/csrd/energyconsumption/{energy.pk}/change/", {

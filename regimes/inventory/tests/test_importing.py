@@ -83,17 +83,17 @@ def inventory(tenant_a, people, in_tenant, factor_library):
     """Alpha's FY2025 (open) and FY2024 (locked), a UK and a US plant, and a 40 % joint venture."""
     with in_tenant(tenant_a):
         actor = people["officer"]
-        fy25 = services.period_save(period=ReportingPeriod(name="FY2025", year=2025, start=dt.date(2025, 1, 1),
-                                                           end=dt.date(2025, 12, 31)), actor=actor)
-        fy24 = services.period_save(period=ReportingPeriod(name="FY2024", year=2024, start=dt.date(2024, 1, 1),
-                                                           end=dt.date(2024, 12, 31)), actor=actor)
+        fy25 = services.period_create(actor=actor, data=dict(name="FY2025", year=2025, start=dt.date(2025, 1, 1),
+                                                             end=dt.date(2025, 12, 31)))
+        fy24 = services.period_create(actor=actor, data=dict(name="FY2024", year=2024, start=dt.date(2024, 1, 1),
+                                                             end=dt.date(2024, 12, 31)))
         services.period_set_status(period=fy24, status=ReportingPeriod.Status.LOCKED, actor=actor)
-        leeds = services.facility_save(facility=Facility(name="Leeds plant", code="LDS", country="GB"), actor=actor)
-        ohio = services.facility_save(facility=Facility(name="Ohio plant", code="OH1", country="US",
-                                                        grid_region="RFCW"), actor=actor)
-        venture = services.facility_save(facility=Facility(
+        leeds = services.facility_create(actor=actor, data=dict(name="Leeds plant", code="LDS", country="GB"))
+        ohio = services.facility_create(actor=actor, data=dict(name="Ohio plant", code="OH1", country="US",
+                                                               grid_region="RFCW"))
+        venture = services.facility_create(actor=actor, data=dict(
             name="Rhine joint venture", code="JV", country="DE", consolidation=Facility.Consolidation.EQUITY,
-            equity_share=D("40")), actor=actor)
+            equity_share=D("40")))
         yield {"fy25": fy25, "fy24": fy24, "leeds": leeds, "ohio": ohio, "venture": venture, "actor": actor,
                "tenant": tenant_a}
 
@@ -159,17 +159,15 @@ def test_imported_rows_equal_what_the_activity_form_saves(inventory, in_tenant):
         assert job.status == "succeeded", job.errors_preview
         imported = list(ActivityRecord.objects.filter(import_job=job).order_by("row_number"))
         saved = [
-            services.activity_save(activity=ActivityRecord(
+            services.activity_create(actor=inventory["actor"], data=dict(
                 period=inventory["fy25"], facility=inventory["leeds"], scope="1", scope1_type="stationary",
-                description="x", quantity=D("125000"), unit="kWh (Gross CV)", factor=desnz("1_100_1004_6_1")),
-                actor=inventory["actor"]),
-            services.activity_save(activity=ActivityRecord(
+                description="x", quantity=D("125000"), unit="kWh (Gross CV)", factor=desnz("1_100_1004_6_1"))),
+            services.activity_create(actor=inventory["actor"], data=dict(
                 period=inventory["fy25"], facility=inventory["leeds"], scope="2", energy_type="electricity",
-                description="x", quantity=D("240000"), unit="kWh"), actor=inventory["actor"]),
-            services.activity_save(activity=ActivityRecord(
+                description="x", quantity=D("240000"), unit="kWh")),
+            services.activity_create(actor=inventory["actor"], data=dict(
                 period=inventory["fy25"], facility=inventory["venture"], scope="1", scope1_type="stationary",
-                description="x", quantity=D("1000"), unit="kWh (Gross CV)", factor=desnz("1_100_1004_6_1")),
-                actor=inventory["actor"]),
+                description="x", quantity=D("1000"), unit="kWh (Gross CV)", factor=desnz("1_100_1004_6_1"))),
         ]
         for mine, theirs in zip(imported, saved, strict=True):
             theirs.refresh_from_db()
@@ -573,9 +571,9 @@ def test_a_real_worker_imports_an_uploaded_file(celery_worker, tenancy, factor_l
 
     def prepare():
         with tenant_context(tenant):
-            period = services.period_save(period=ReportingPeriod(
-                name="FY2030 worker", year=2025, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)), actor=owner)
-            services.facility_save(facility=Facility(name="Worker test site", code="WTS", country="GB"), actor=owner)
+            period = services.period_create(actor=owner, data=dict(
+                name="FY2030 worker", year=2025, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)))
+            services.facility_create(actor=owner, data=dict(name="Worker test site", code="WTS", country="GB"))
             return period.pk
 
     def request(period_id):
@@ -624,16 +622,15 @@ def test_the_same_file_is_not_imported_twice_while_its_rows_exist(tenant_a, peop
 
     from factortrace.imports import import_request, import_run
     from regimes.inventory import services
-    from regimes.inventory.models import ActivityRecord, Facility, ReportingPeriod
+    from regimes.inventory.models import ActivityRecord
 
     content = (b"facility,scope,energy_type,description,quantity,unit\n"
                b"DUP,2,electricity,Grid,1000,kWh\n")
     with in_tenant(tenant_a):
         owner = people["owner"]
-        period = services.period_save(period=ReportingPeriod(name="FY2031", year=2025, start=dt.date(2031, 1, 1),
-                                                             end=dt.date(2031, 12, 31), net_revenue=Decimal(1)),
-                                      actor=owner)
-        services.facility_save(facility=Facility(name="Dup site", code="DUP", country="GB"), actor=owner)
+        period = services.period_create(actor=owner, data=dict(name="FY2031", year=2025, start=dt.date(2031, 1, 1),
+                                                               end=dt.date(2031, 12, 31), net_revenue=Decimal(1)))
+        services.facility_create(actor=owner, data=dict(name="Dup site", code="DUP", country="GB"))
         params = {"period": period.pk, "decimal_separator": "auto"}
         job = import_request(importer_code="inventory.activities", uploaded_file=SimpleUploadedFile("a.csv", content),
                              params=params, actor=owner)
