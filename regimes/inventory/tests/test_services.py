@@ -12,7 +12,6 @@ from factors.models import EmissionFactor
 from factortrace.audit.models import AuditEntry
 from factortrace.audit.services import object_type_of
 from regimes.base import writers
-from regimes.csrd import services as csrd_services
 from regimes.inventory import services
 from regimes.inventory.models import ActivityRecord, Facility, ReportingPeriod
 
@@ -51,8 +50,6 @@ def entries(record) -> list[str]:
      "emissions_kg"),
     (lambda b: services.instrument_create(actor=b["actor"], data={"period": b["fy25"], "colour": "green"}), "colour"),
     (lambda b: services.target_create(actor=b["actor"], data={"name": "x", "created_by": b["actor"]}), "created_by"),
-    (lambda b: csrd_services.energy_create(actor=b["actor"], data={"period": b["fy25"], "share_pct": 1}),
-     "share_pct"),
     (lambda b: custom_factor_create(actor=b["actor"], data={"activity": "x", "deleted_at": None}), "deleted_at"),
 ])
 def test_a_service_refuses_a_key_it_does_not_take_by_name(books, call, key):
