@@ -12,7 +12,7 @@ from factortrace.core.tenancy import require_cap
 from regimes.base import writers
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
 from regimes.inventory.models import ActivityRecord, ReportingPeriod
-from regimes.inventory.selectors import targets_with_progress, trend
+from regimes.inventory.selectors import targets_with_progress
 from regimes.inventory.views import selected_period
 from reports.models import Report
 from reports.registry import get as report_kind
@@ -21,7 +21,7 @@ from . import services  # noqa: F401 — registers the energy writers
 from .forms import EnergyForm
 from .models import STANDARD, EnergyConsumption
 from .report import chart_context
-from .selectors import period_figures
+from .selectors import dashboard_figures, period_figures
 
 
 # ---------------------------------------------------------------- dashboard
@@ -31,8 +31,7 @@ def dashboard(request):
     context = {"period": period, "periods": ReportingPeriod.objects.all(), "section": "dashboard", "standard": STANDARD}
     if period is None:
         return render(request, "csrd/dashboard.html", context)
-    figures = period_figures(period)
-    history = trend()
+    figures, history = dashboard_figures(period)
     context.update({
         "figures": figures, "totals": figures.totals, "energy": figures.energy,
         "targets": targets_with_progress(period, figures.totals),

@@ -154,17 +154,17 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     """Base of the factories of tenant records written by a service: ``_create`` hands an unsaved
     instance to the service as ``actor`` (the current tenant's owner unless given), so the row
     is validated, calculated and audited exactly as a person's entry would be. Subclasses name
-    further service-only arguments in ``service_arguments``; ``build()`` drops them."""
+    further service-only arguments in ``_service_arguments``; ``build()`` drops them."""
 
     class Meta:
         abstract = True
 
-    service_arguments: tuple[str, ...] = ()
+    _service_arguments: tuple[str, ...] = ()
 
     actor = factory.LazyFunction(current_owner)
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
-        for name in ("actor", *cls.service_arguments):
+        for name in ("actor", *cls._service_arguments):
             kwargs.pop(name, None)
         return model_class(*args, **kwargs)

@@ -24,7 +24,7 @@ class ImportJobFactory(ServiceFactory):
     class Meta:
         model = ImportJob
 
-    service_arguments = ("content",)
+    _service_arguments = ("content",)
 
     kind = "sample.items"
     parameters = factory.LazyFunction(dict)

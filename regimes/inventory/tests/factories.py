@@ -44,7 +44,7 @@ class ReportingPeriodFactory(ServiceFactory):
     class Meta:
         model = ReportingPeriod
 
-    service_arguments = ("locked",)
+    _service_arguments = ("locked",)
 
     year = factory.Sequence(lambda n: 2025 - n % 30)
     name = factory.LazyAttribute(lambda period: f"FY{period.year}")
@@ -93,7 +93,7 @@ class ActivityRecordFactory(ServiceFactory):
     class Meta:
         model = ActivityRecord
 
-    service_arguments = ("keywords",)
+    _service_arguments = ("keywords",)
 
     period = factory.SubFactory(ReportingPeriodFactory)
     facility = factory.SubFactory(FacilityFactory)
