@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-PASSWORD = "correct-horse-battery-staple"
+from tenants.tests.factories import PASSWORD  # noqa: F401 — tests import it from here; Django is set up first
 
 
 def pytest_collection_modifyitems(items):
@@ -23,17 +23,17 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def tenancy(django_db_setup, django_db_blocker):
-    """Public tenant, template schema, tenants A (alpha) and B (beta) and their people."""
-    from django.contrib.auth import get_user_model
+    """Public tenant, template schema, tenants A (alpha) and B (beta) and their people, made with
+    the factories (``tenants/tests/factories.py``) through the provisioning services."""
     from django.core.cache import cache
     from django.db import connection
 
     from factortrace.core.roles import Role
     from factortrace.portal.management.commands.platform_setup import public_tenant_ensure
     from tenants.models import Tenant
-    from tenants.services import membership_add, plans_ensure, template_schema_ensure, tenant_create
+    from tenants.services import plans_ensure, template_schema_ensure
+    from tenants.tests.factories import MembershipFactory, TenantFactory, UserFactory, plan
 
-    User = get_user_model()
     assert connection.settings_dict["NAME"].startswith("test_"), "test data goes only into a test database"
     with django_db_blocker.unblock():
         cache.clear()
@@ -41,29 +41,17 @@ def tenancy(django_db_setup, django_db_blocker):
         public_tenant_ensure()
         template_schema_ensure()
 
-        def make_user(email):
-            from allauth.account.models import EmailAddress
-
-            user = User.objects.create_user(email=email, password=PASSWORD, full_name=email.split("@")[0].title())
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-            return user
-
-        people = {}
-        owner_a = make_user("owner@alpha.example")
-        from tenants.models import Plan
-
-        alpha = tenant_create(name="Alpha Industries", slug="alpha", country="DE", owner=owner_a,
-                              legal_name="Alpha Industries AG", lei="529900T8BM49AURSDO55",
-                              plan=Plan.objects.get(code="team"))
-        people["owner"] = owner_a
+        people = {"owner": UserFactory(email="owner@alpha.example")}
+        alpha = TenantFactory(name="Alpha Industries", slug="alpha", country="DE", owner=people["owner"],
+                              legal_name="Alpha Industries AG", lei="529900T8BM49AURSDO55", plan=plan("team"))
         for role in (Role.ADMIN, Role.OFFICER, Role.ACCOUNTANT, Role.AUDITOR):
-            people[role.value] = make_user(f"{role.value}@alpha.example")
-            membership_add(tenant=alpha, user=people[role.value], role=role, actor=owner_a)
-        owner_b = make_user("owner@beta.example")
-        beta = tenant_create(name="Beta Trading", slug="beta", country="FR", owner=owner_b)
-        shared = make_user("accountant@firm.example")  # an external accountant serving both
-        membership_add(tenant=alpha, user=shared, role=Role.ACCOUNTANT, actor=owner_a)
-        membership_add(tenant=beta, user=shared, role=Role.ACCOUNTANT, actor=owner_b)
+            people[role.value] = MembershipFactory(tenant=alpha, role=role, user__email=f"{role.value}@alpha.example",
+                                                   actor=people["owner"]).user
+        owner_b = UserFactory(email="owner@beta.example")
+        beta = TenantFactory(name="Beta Trading", slug="beta", country="FR", owner=owner_b)
+        shared = UserFactory(email="accountant@firm.example")  # an external accountant serving both
+        MembershipFactory(tenant=alpha, user=shared, role=Role.ACCOUNTANT, actor=people["owner"])
+        MembershipFactory(tenant=beta, user=shared, role=Role.ACCOUNTANT, actor=owner_b)
         return {"alpha": Tenant.objects.get(pk=alpha.pk), "beta": Tenant.objects.get(pk=beta.pk),
                 "people": people, "owner_b": owner_b, "shared": shared}
 

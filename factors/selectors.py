@@ -68,6 +68,12 @@ def library() -> QuerySet:
     return EmissionFactor.objects.select_related("source").defer(*LIST_DEFERRED)
 
 
+def library_factor(source_code: str, external_id: str) -> EmissionFactor:
+    """One library factor by its edition and the publisher's ID (``desnz-2025``, ``1_100_1004_6_1``):
+    how demo data and tests pick a factor reproducibly. Raises ``EmissionFactor.DoesNotExist``."""
+    return EmissionFactor.objects.select_related("source").get(source__code=source_code, external_id=external_id)
+
+
 def facet_counts(queryset: QuerySet, field: str, *, limit: int = 12) -> list[dict]:
     """[{value, count}] of ``field`` over ``queryset``, most frequent first."""
     rows = (queryset.order_by().values(field).annotate(count=Count("id")).order_by("-count", field)[:limit])

@@ -11,7 +11,7 @@ from factortrace.core.roles import Cap
 from factortrace.core.tenancy import require_cap
 from regimes.base.crud import ServiceDeleteView, ServiceFormView
 from regimes.inventory.models import ActivityRecord, ReportingPeriod
-from regimes.inventory.selectors import selected_period, targets_with_progress, trend
+from regimes.inventory.selectors import selected_period, targets_with_progress
 from reports.models import Report
 from reports.registry import get as report_kind
 
@@ -19,7 +19,7 @@ from . import services  # noqa: F401 — registers the energy writers
 from .forms import EnergyForm
 from .models import STANDARD, EnergyConsumption
 from .report import chart_context
-from .selectors import period_figures
+from .selectors import dashboard_figures, period_figures
 
 
 # ---------------------------------------------------------------- dashboard
@@ -29,8 +29,7 @@ def dashboard(request):
     context = {"period": period, "periods": ReportingPeriod.objects.all(), "section": "dashboard", "standard": STANDARD}
     if period is None:
         return render(request, "csrd/dashboard.html", context)
-    figures = period_figures(period)
-    history = trend()
+    figures, history = dashboard_figures(period)
     context.update({
         "figures": figures, "totals": figures.totals, "energy": figures.energy,
         "targets": targets_with_progress(period, figures.totals),

@@ -52,18 +52,34 @@ def open_periods(instance=None):
 
 
 def inventory_lines(period: ReportingPeriod) -> list[InventoryLine]:
-    rows = (ActivityRecord.objects.filter(period=period)
-            .values("scope", "scope3_category", "ets_regulated").annotate(kg=Sum("emissions_kg")).order_by())
-    return [InventoryLine(r["scope"], r["kg"] or ZERO, r["scope3_category"], r["ets_regulated"]) for r in rows]
+    return _lines_by_period([period.pk])[period.pk]
 
 
-def residual_mix_rate(country: str, year: int) -> Decimal | None:
-    """kg CO2e/kWh of a residual-mix factor the tenant entered as a custom factor (activity
-    containing "residual mix", same country); none is shipped (AIB data is licensed)."""
+def _lines_by_period(period_ids) -> dict[int, list[InventoryLine]]:
+    """Emissions summed by scope, category and ETS flag, per period (one query for all)."""
+    lines = {pk: [] for pk in period_ids}
+    rows = (ActivityRecord.objects.filter(period__in=period_ids)
+            .values("period", "scope", "scope3_category", "ets_regulated").annotate(kg=Sum("emissions_kg")).order_by())
+    for r in rows:
+        lines[r["period"]].append(InventoryLine(r["scope"], r["kg"] or ZERO, r["scope3_category"], r["ets_regulated"]))
+    return lines
+
+
+def residual_mixes() -> list:
+    """The tenant's residual-mix custom factors (activity containing "residual mix"; none is
+    shipped — AIB data is licensed), read once for every site and period that needs one."""
     from factors.custom.models import CustomFactor  # noqa: PLC0415
 
+    return list(CustomFactor.objects.filter(activity__icontains="residual mix"))
+
+
+def residual_mix_rate(country: str, year: int, mixes: list | None = None) -> Decimal | None:
+    """kg CO2e/kWh of the residual mix of ``country`` for ``year``, from ``mixes`` (default: the
+    tenant's, :func:`residual_mixes`)."""
     usable = []
-    for factor in CustomFactor.objects.filter(activity__icontains="residual mix", region=country):
+    for factor in residual_mixes() if mixes is None else mixes:
+        if factor.region != country:
+            continue
         if (factor.valid_from and factor.valid_from.year > year) or (factor.valid_to and factor.valid_to.year < year):
             continue
         try:
@@ -82,15 +98,26 @@ def scope2_sites(period: ReportingPeriod) -> tuple[list[Scope2Result], Decimal]:
     Electricity goes through the instrument hierarchy; purchased heat, steam and cooling have
     no instruments here and count the same in both methods.
     """
-    if period.is_locked and period.scope2_frozen is not None:
-        return _thaw(period.scope2_frozen)
-    electricity = defaultdict(lambda: {"kwh": ZERO, "kg": ZERO, "share": None})
-    other_kg = ZERO
-    for record in (ActivityRecord.objects.filter(period=period, scope="2").select_related("facility")
-                   .only("quantity", "unit", "emissions_kg", "energy_type", "share_pct", "facility__name",
+    return _scope2_by_period([period])[period.pk]
+
+
+def _scope2_by_period(periods) -> dict[int, tuple[list[Scope2Result], Decimal]]:
+    """:func:`scope2_sites` of several periods in a fixed number of queries: the Scope 2 lines,
+    the instruments, the facilities with only instruments and the residual mixes are each read
+    once for all of them. A locked period with a frozen result is not read at all."""
+    out = {period.pk: _thaw(period.scope2_frozen) for period in periods
+           if period.is_locked and period.scope2_frozen is not None}
+    live = [period for period in periods if period.pk not in out]
+    if not live:
+        return out
+    electricity = {period.pk: defaultdict(lambda: {"kwh": ZERO, "kg": ZERO, "share": None}) for period in live}
+    other_kg = {period.pk: ZERO for period in live}
+    for record in (ActivityRecord.objects.filter(period__in=[p.pk for p in live], scope="2")
+                   .select_related("facility")
+                   .only("period", "quantity", "unit", "emissions_kg", "energy_type", "share_pct", "facility__name",
                          "facility__id", "facility__country")):
         if record.energy_type == ActivityRecord.EnergyType.ELECTRICITY:
-            site = electricity[record.facility]
+            site = electricity[record.period_id][record.facility]
             # Records hold emissions at the share included when they were calculated; the hierarchy
             # runs on the whole site, then the result is scaled back by that share.
             try:
@@ -100,25 +127,32 @@ def scope2_sites(period: ReportingPeriod) -> tuple[list[Scope2Result], Decimal]:
             site["kg"] += record.emissions_kg * 100 / record.share_pct if record.share_pct else ZERO
             site["share"] = record.share_pct
         else:
-            other_kg += record.emissions_kg
-    instruments = defaultdict(list)
-    for instrument in ContractualInstrument.objects.filter(period=period).order_by("id"):
-        instruments[instrument.facility_id].append(Instrument(
+            other_kg[record.period_id] += record.emissions_kg
+    instruments = {period.pk: defaultdict(list) for period in live}
+    for instrument in ContractualInstrument.objects.filter(period__in=[p.pk for p in live]).order_by("id"):
+        instruments[instrument.period_id][instrument.facility_id].append(Instrument(
             kind=instrument.kind, kwh=None if instrument.quantity_mwh is None else instrument.quantity_mwh * 1000,
             rate_kg_per_kwh=instrument.emission_rate, label=instrument.get_kind_display()))
     # Instruments of a site without purchased electricity this period are shown as unused.
-    for facility in Facility.objects.filter(pk__in=set(instruments) - {f.pk for f in electricity}):
-        electricity[facility]["share"] = Decimal(100)
-    results = []
-    for facility, site in sorted(electricity.items(), key=lambda item: item[0].name):
-        grid = site["kg"] / site["kwh"] if site["kwh"] else ZERO  # consumption-weighted location factor
-        results.append(scope2_market_based(Scope2Site(
-            name=facility.name, consumption_kwh=site["kwh"], grid_kg_per_kwh=grid,
-            instruments=tuple(instruments.get(facility.id, ())),
-            residual_mix_kg_per_kwh=residual_mix_rate(facility.country, period.year),
-            share=site["share"] if site["share"] is not None else Decimal(100))))
-    market_kg = sum((r.market_kg for r in results), ZERO) + other_kg
-    return results, market_kg
+    unused = {pk: set(instruments[pk]) - {f.pk for f in electricity[pk]} for pk in electricity}
+    wanted = set().union(*unused.values())
+    facilities = {facility.pk: facility for facility in Facility.objects.filter(pk__in=wanted)} if wanted else {}
+    mixes = residual_mixes() if any(electricity[pk] or unused[pk] for pk in electricity) else []
+    for period in live:
+        sites = electricity[period.pk]
+        for pk in unused[period.pk]:
+            if pk in facilities:
+                sites[facilities[pk]]["share"] = Decimal(100)
+        results = []
+        for facility, site in sorted(sites.items(), key=lambda item: item[0].name):
+            grid = site["kg"] / site["kwh"] if site["kwh"] else ZERO  # consumption-weighted location factor
+            results.append(scope2_market_based(Scope2Site(
+                name=facility.name, consumption_kwh=site["kwh"], grid_kg_per_kwh=grid,
+                instruments=tuple(instruments[period.pk].get(facility.id, ())),
+                residual_mix_kg_per_kwh=residual_mix_rate(facility.country, period.year, mixes),
+                share=site["share"] if site["share"] is not None else Decimal(100))))
+        out[period.pk] = (results, sum((r.market_kg for r in results), ZERO) + other_kg[period.pk])
+    return out
 
 
 def scope2_frozen_snapshot(period: ReportingPeriod) -> dict:
@@ -145,14 +179,33 @@ def _thaw(frozen: dict) -> tuple[list[Scope2Result], Decimal]:
 def period_figures(period: ReportingPeriod) -> InventoryFigures:
     """The period's totals by scope (both Scope 2 methods), Scope 2 per site, Scope 1 by type and
     emissions by facility."""
-    sites, market_kg = scope2_sites(period)
-    totals = ghg_totals(inventory_lines(period), market_kg, period.net_revenue)
-    by_type = {r["scope1_type"]: (r["kg"] or ZERO) / 1000 for r in ActivityRecord.objects.filter(
-        period=period, scope="1").values("scope1_type").annotate(kg=Sum("emissions_kg")).order_by()}
-    by_facility = {r["facility__name"]: (r["kg"] or ZERO) / 1000 for r in ActivityRecord.objects.filter(
-        period=period).values("facility__name").annotate(kg=Sum("emissions_kg")).order_by("facility__name")}
-    return InventoryFigures(totals=totals, scope2_sites=tuple(sites), by_scope1_type_t=by_type,
-                            by_facility_t=by_facility)
+    return figures_by_period([period])[period.pk]
+
+
+def figures_by_period(periods) -> dict[int, InventoryFigures]:
+    """:func:`period_figures` of every period in ``periods``, by period id, in a fixed number of
+    queries however many periods, facilities and lines there are (lists, the trend)."""
+    periods = list({period.pk: period for period in periods}.values())
+    ids = [period.pk for period in periods]
+    if not ids:
+        return {}
+    scope2 = _scope2_by_period(periods)
+    lines = _lines_by_period(ids)
+    by_type = {pk: {} for pk in ids}
+    for r in ActivityRecord.objects.filter(period__in=ids, scope="1").values("period", "scope1_type") \
+            .annotate(kg=Sum("emissions_kg")).order_by():
+        by_type[r["period"]][r["scope1_type"]] = (r["kg"] or ZERO) / 1000
+    by_facility = {pk: {} for pk in ids}
+    for r in ActivityRecord.objects.filter(period__in=ids).values("period", "facility__name") \
+            .annotate(kg=Sum("emissions_kg")).order_by("period", "facility__name"):
+        by_facility[r["period"]][r["facility__name"]] = (r["kg"] or ZERO) / 1000
+    figures = {}
+    for period in periods:
+        sites, market_kg = scope2[period.pk]
+        figures[period.pk] = InventoryFigures(
+            totals=ghg_totals(lines[period.pk], market_kg, period.net_revenue), scope2_sites=tuple(sites),
+            by_scope1_type_t=by_type[period.pk], by_facility_t=by_facility[period.pk])
+    return figures
 
 
 def target_value_for(target: Target, totals: GhgTotals) -> Decimal | None:
@@ -182,7 +235,13 @@ def targets_with_progress(period: ReportingPeriod, totals: GhgTotals) -> list[tu
     return result
 
 
+def recent_periods(limit: int = 6) -> list[ReportingPeriod]:
+    """The latest ``limit`` periods, oldest first (the dashboard's trend)."""
+    return list(reversed(ReportingPeriod.objects.order_by("-year")[:limit]))
+
+
 def trend(limit: int = 6) -> list[tuple[ReportingPeriod, InventoryFigures]]:
-    """Totals of the latest periods, oldest first (dashboard trend)."""
-    recent = list(ReportingPeriod.objects.order_by("-year")[:limit])
-    return [(period, period_figures(period)) for period in reversed(recent)]
+    """Totals of the latest periods, oldest first (dashboard trend), read together."""
+    recent = recent_periods(limit)
+    figures = figures_by_period(recent)
+    return [(period, figures[period.pk]) for period in recent]

@@ -23,7 +23,7 @@ from .calculations import ZERO
 from .filters import ActivityFilter
 from .forms import ActivityForm, FacilityForm, InstrumentForm, PeriodForm, TargetForm
 from .models import ActivityRecord, ContractualInstrument, Facility, ReportingPeriod, Target
-from .selectors import period_figures, selected_period, targets_with_progress
+from .selectors import figures_by_period, period_figures, selected_period, targets_with_progress
 from .services import FACTOR_INPUTS
 
 
@@ -134,10 +134,9 @@ def activity_validate(request):
 # ---------------------------------------------------------------- periods
 @require_cap(Cap.VIEW)
 def period_list(request):
-    rows = []
-    for period in ReportingPeriod.objects.all():
-        totals = period_figures(period).totals
-        rows.append((period, totals))
+    periods = list(ReportingPeriod.objects.all())
+    figures = figures_by_period(periods)  # every period's totals in a fixed number of queries
+    rows = [(period, figures[period.pk].totals) for period in periods]
     return render(request, "inventory/periods.html", {"rows": rows, "section": "periods",
                                                  "can_unlock": has_cap(request, Cap.MANAGE)})
 
