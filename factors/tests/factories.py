@@ -4,7 +4,7 @@ The shipped library is loaded once per session (``factor_library`` fixture): pic
 from it with :func:`library_factor` (``factors.selectors.library_factor``) — that is what the
 inventory factories do. :class:`EmissionFactorFactory` adds synthetic factors to a synthetic
 source (for search and facet tests that need a known number of rows); custom and supplier
-factors go through ``custom_factor_save`` (validated, audited) in the current tenant's schema.
+factors go through ``custom_factor_create`` (validated, audited) in the current tenant's schema.
 
     with in_tenant(tenant_a):
         residual = CustomFactorFactory(activity="Residual mix GB", region="GB", year=2024, unit="MWh",
@@ -17,7 +17,7 @@ from decimal import Decimal
 import factory
 
 from factors.custom.models import CustomFactor, CustomFactorKind
-from factors.custom.services import custom_factor_save
+from factors.custom.services import custom_factor_create
 from factors.models import EmissionFactor, FactorSource
 from factors.selectors import library_factor
 from tenants.tests.factories import ServiceFactory
@@ -67,7 +67,7 @@ class EmissionFactorFactory(factory.django.DjangoModelFactory):
 
 
 class CustomFactorFactory(ServiceFactory):
-    """A tenant custom factor, saved by ``custom_factor_save`` as ``actor`` (the tenant's owner
+    """A tenant custom factor, saved by ``custom_factor_create`` as ``actor`` (the tenant's owner
     unless given); use inside ``in_tenant(tenant)``."""
 
     class Meta:
@@ -80,7 +80,7 @@ class CustomFactorFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *args, actor=None, **kwargs):
-        return custom_factor_save(factor=model_class(*args, **kwargs), actor=actor)
+        return custom_factor_create(actor=actor, data=kwargs)
 
 
 class SupplierFactorFactory(CustomFactorFactory):
